@@ -1,0 +1,64 @@
+// One epoll set: register fds for EPOLLIN (never EPOLLOUT: a timerfd is always writable) and
+// drain what is ready without blocking.
+import {
+  EPOLLIN,
+  EPOLL_CLOEXEC,
+  EPOLL_CTL_ADD,
+  EPOLL_CTL_DEL,
+  EPOLL_CTL_MOD,
+  EPOLL_DATA_OFFSET,
+  EPOLL_EVENT_SIZE,
+  check,
+  libc,
+} from './libc.js';
+
+const MAX_EVENTS = 1024;
+
+export class Epoll {
+  readonly fd: number;
+  private readonly events = Buffer.alloc(EPOLL_EVENT_SIZE * MAX_EVENTS);
+  private readonly ctl = Buffer.alloc(EPOLL_EVENT_SIZE);
+  private closed = false;
+
+  constructor() {
+    this.fd = check('epoll_create1', libc().epoll_create1(EPOLL_CLOEXEC));
+  }
+
+  // The fd itself is stored as the event's data, so a ready event names its fd.
+  add(fd: number, events = EPOLLIN): void {
+    this.control('epoll_ctl(ADD)', EPOLL_CTL_ADD, fd, events);
+  }
+
+  modify(fd: number, events = EPOLLIN): void {
+    this.control('epoll_ctl(MOD)', EPOLL_CTL_MOD, fd, events);
+  }
+
+  private control(syscall: string, op: number, fd: number, events: number): void {
+    this.ctl.writeUInt32LE(events, 0);
+    this.ctl.writeBigUInt64LE(BigInt(fd), EPOLL_DATA_OFFSET);
+    check(syscall, libc().epoll_ctl(this.fd, op, fd, this.ctl));
+  }
+
+  remove(fd: number): void {
+    check('epoll_ctl(DEL)', libc().epoll_ctl(this.fd, EPOLL_CTL_DEL, fd, this.ctl));
+  }
+
+  // Calls `onReady(fd)` for every ready fd, waiting at most `timeoutMs` (0: never blocks);
+  // returns how many were ready. Loops while a full batch came back.
+  drain(onReady: (fd: number) => void, timeoutMs = 0): number {
+    const c = libc();
+    let total = 0;
+    for (;;) {
+      const n = check('epoll_wait', c.epoll_wait(this.fd, this.events, MAX_EVENTS, total === 0 ? timeoutMs : 0));
+      for (let i = 0; i < n; i++) onReady(this.events.readInt32LE(i * EPOLL_EVENT_SIZE + EPOLL_DATA_OFFSET));
+      total += n;
+      if (n < MAX_EVENTS) return total;
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    check('close', libc().close(this.fd));
+  }
+}

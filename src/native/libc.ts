@@ -1,0 +1,208 @@
+// The only module that talks to koffi: libc's timerfd, epoll and rlimit calls, their constants,
+// and errno turned into SyscallError. Everything above this file sees plain numbers and bigints.
+import { constants as fsConstants } from 'node:fs';
+import { constants as osConstants } from 'node:os';
+import { createRequire } from 'node:module';
+import type * as KoffiModule from 'koffi';
+import { PlatformError, SyscallError } from '../errors.js';
+
+type Koffi = typeof KoffiModule;
+
+// Clocks (linux/time.h) and timerfd flags (sys/timerfd.h). TFD_NONBLOCK and TFD_CLOEXEC are
+// O_NONBLOCK and O_CLOEXEC by definition; O_NONBLOCK comes from Node itself, and O_CLOEXEC is
+// 0o2000000 on every architecture Node runs Linux on except sparc/alpha/parisc (which Node
+// does not support).
+export const CLOCK_REALTIME = 0;
+export const CLOCK_MONOTONIC = 1;
+export const CLOCK_BOOTTIME = 7;
+export const CLOCK_REALTIME_ALARM = 8;
+export const CLOCK_BOOTTIME_ALARM = 9;
+export const TFD_TIMER_ABSTIME = 1;
+export const TFD_TIMER_CANCEL_ON_SET = 2;
+export const TFD_CLOEXEC = 0o2000000;
+export const TFD_NONBLOCK: number = fsConstants.O_NONBLOCK ?? 0o4000;
+
+export const EPOLL_CLOEXEC = TFD_CLOEXEC;
+export const EPOLLIN = 0x001;
+export const EPOLLERR = 0x008;
+export const EPOLLHUP = 0x010;
+export const EPOLL_CTL_ADD = 1;
+export const EPOLL_CTL_DEL = 2;
+export const EPOLL_CTL_MOD = 3;
+
+export const F_GETFD = 1;
+export const FD_CLOEXEC = 1;
+const RLIMIT_NOFILE = 7;
+
+// struct epoll_event is packed (12 bytes) on x86-64 only; elsewhere the u64 is 8-aligned.
+export const EPOLL_EVENT_SIZE = process.arch === 'x64' ? 12 : 16;
+export const EPOLL_DATA_OFFSET = process.arch === 'x64' ? 4 : 8;
+// struct itimerspec { timespec it_interval; timespec it_value; }, timespec = { i64 sec; i64 nsec }
+export const ITIMERSPEC_SIZE = 32;
+
+// errno number → name; where two names share a number (EAGAIN/EWOULDBLOCK), the first wins.
+const errnoNames = new Map<number, string>();
+for (const [name, value] of Object.entries(osConstants.errno)) if (!errnoNames.has(value)) errnoNames.set(value, name);
+
+// What the user can do about an errno, by call; the default is the kernel's own words.
+const advice: Record<string, string> = {
+  EPERM: 'the ALARM clocks need CAP_WAKE_ALARM (run as root or grant the capability)',
+  EMFILE: 'too many open files: raise `ulimit -n`, or let timers share timerfds',
+  ENFILE: 'the system-wide file table is full',
+  ENOSPC: 'epoll watch limit reached (/proc/sys/fs/epoll/max_user_watches)',
+  EBADF: 'not an open file descriptor',
+  EINVAL: 'invalid argument (a bad clock, flag, fd that is not a timerfd, or nanoseconds out of range)',
+  ECANCELED: 'the realtime clock was set while the timer was armed with TFD_TIMER_CANCEL_ON_SET',
+  EAGAIN: 'the timer has not expired yet (non-blocking fd)',
+  ENODEV: 'the clock is not supported by this kernel',
+};
+
+export function errnoName(errno: number): string {
+  return errnoNames.get(errno) ?? `E${errno}`;
+}
+
+export function syscallError(syscall: string, errno: number): SyscallError {
+  const name = errnoName(errno);
+  return new SyscallError(syscall, name, errno, `${syscall}: ${name}: ${advice[name] ?? `errno ${errno}`}`);
+}
+
+interface Libc {
+  koffi: Koffi;
+  timerfd_create(clockid: number, flags: number): number;
+  timerfd_settime(fd: number, flags: number, next: Buffer, old: Buffer): number;
+  timerfd_gettime(fd: number, curr: Buffer): number;
+  read(fd: number, buf: Buffer, count: number): number;
+  write(fd: number, buf: Buffer, count: number): number;
+  close(fd: number): number;
+  fcntl(fd: number, cmd: number, arg: number): number;
+  epoll_create1(flags: number): number;
+  epoll_ctl(epfd: number, op: number, fd: number, event: Buffer | null): number;
+  epoll_wait(epfd: number, events: Buffer, maxevents: number, timeout: number): number;
+  clock_gettime(clockid: number, ts: Buffer): number;
+  getrlimit(resource: number, rlim: Buffer): number;
+  setrlimit(resource: number, rlim: Buffer): number;
+}
+
+let cached: Libc | undefined;
+
+// Loads libc once, on first use; fails with one clear line where timerfd cannot exist.
+export function libc(): Libc {
+  if (cached) return cached;
+  if (process.platform !== 'linux') {
+    throw new PlatformError(`timerstack needs Linux (timerfd and epoll); this is ${process.platform}`);
+  }
+  let koffi: Koffi;
+  try {
+    koffi = createRequire(import.meta.url)('koffi') as Koffi;
+  } catch (err) {
+    throw new PlatformError(`cannot load koffi, the FFI library timerstack needs: ${(err as Error).message.split('\n')[0]}`);
+  }
+  let lib: KoffiModule.LibraryHandle;
+  try {
+    lib = koffi.load('libc.so.6');
+  } catch (err) {
+    throw new PlatformError(`cannot load the C library libc.so.6: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const fn = (proto: string) => lib.func(proto) as (...args: unknown[]) => number;
+  cached = {
+    koffi,
+    timerfd_create: fn('int timerfd_create(int clockid, int flags)'),
+    timerfd_settime: fn('int timerfd_settime(int fd, int flags, void *new_value, void *old_value)'),
+    timerfd_gettime: fn('int timerfd_gettime(int fd, void *curr_value)'),
+    read: fn('long read(int fd, void *buf, unsigned long count)'),
+    write: fn('long write(int fd, void *buf, unsigned long count)'),
+    close: fn('int close(int fd)'),
+    fcntl: fn('int fcntl(int fd, int cmd, int arg)'),
+    epoll_create1: fn('int epoll_create1(int flags)'),
+    epoll_ctl: fn('int epoll_ctl(int epfd, int op, int fd, void *event)'),
+    epoll_wait: fn('int epoll_wait(int epfd, void *events, int maxevents, int timeout)'),
+    clock_gettime: fn('int clock_gettime(int clockid, void *tp)'),
+    getrlimit: fn('int getrlimit(int resource, void *rlim)'),
+    setrlimit: fn('int setrlimit(int resource, void *rlim)'),
+  };
+  return cached;
+}
+
+// The errno of the call just made; read it before anything else can call into libc.
+export function lastErrno(): number {
+  return libc().koffi.errno();
+}
+
+// Throws a SyscallError when a libc call returned -1.
+export function check(syscall: string, result: number): number {
+  if (result < 0) throw syscallError(syscall, lastErrno());
+  return result;
+}
+
+const tsBuf = Buffer.alloc(16);
+
+// Current time of a clock, in nanoseconds.
+export function clockNow(clockid: number): bigint {
+  const c = libc();
+  check('clock_gettime', c.clock_gettime(clockid, tsBuf));
+  return tsBuf.readBigInt64LE(0) * 1_000_000_000n + tsBuf.readBigInt64LE(8);
+}
+
+export interface FdLimit {
+  soft: number;
+  hard: number;
+}
+
+// RLIMIT_NOFILE, as numbers (RLIM_INFINITY shown as Infinity).
+export function getFdLimit(): FdLimit {
+  const buf = Buffer.alloc(16);
+  check('getrlimit', libc().getrlimit(RLIMIT_NOFILE, buf));
+  const toNum = (v: bigint) => (v >= 2n ** 62n ? Infinity : Number(v));
+  return { soft: toNum(buf.readBigUInt64LE(0)), hard: toNum(buf.readBigUInt64LE(8)) };
+}
+
+// Raises the soft open-file limit to the hard one (or to `want`, if lower); returns the result.
+export function raiseFdLimit(want = Infinity): FdLimit {
+  const buf = Buffer.alloc(16);
+  const c = libc();
+  check('getrlimit', c.getrlimit(RLIMIT_NOFILE, buf));
+  const soft = buf.readBigUInt64LE(0);
+  const hard = buf.readBigUInt64LE(8);
+  const target = want === Infinity ? hard : (BigInt(want) < hard ? BigInt(want) : hard);
+  if (target > soft) {
+    buf.writeBigUInt64LE(target, 0);
+    check('setrlimit', c.setrlimit(RLIMIT_NOFILE, buf));
+  }
+  return getFdLimit();
+}
+
+// Whether FD_CLOEXEC is set on an fd (for tests and diagnostics).
+export function isCloseOnExec(fd: number): boolean {
+  const flags = check('fcntl', libc().fcntl(fd, F_GETFD, 0));
+  return (flags & FD_CLOEXEC) !== 0;
+}
+
+// Watches an fd on Node's own event loop (uv_poll); the callback runs when it is readable.
+export interface FdWatch {
+  stop(): void;
+  ref(): void;
+  unref(): void;
+}
+
+export function watchReadable(fd: number, onReadable: () => void): FdWatch {
+  const handle = libc().koffi.node.poll(fd, { readable: true }, () => onReadable());
+  return {
+    stop: () => handle.close(),
+    ref: () => handle.ref(),
+    unref: () => handle.unref(),
+  };
+}
+
+export type ClockName = 'monotonic' | 'boottime' | 'realtime' | 'realtime-alarm' | 'boottime-alarm';
+
+export const CLOCKS: Readonly<Record<ClockName, number>> = {
+  monotonic: CLOCK_MONOTONIC,
+  boottime: CLOCK_BOOTTIME,
+  realtime: CLOCK_REALTIME,
+  'realtime-alarm': CLOCK_REALTIME_ALARM,
+  'boottime-alarm': CLOCK_BOOTTIME_ALARM,
+};
+
+export function isRealtimeClock(clockid: number): boolean {
+  return clockid === CLOCK_REALTIME || clockid === CLOCK_REALTIME_ALARM;
+}

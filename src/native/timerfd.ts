@@ -1,0 +1,104 @@
+// timerfd_create / settime / gettime / read / close, in nanoseconds (bigint), on libc.ts.
+import {
+  ITIMERSPEC_SIZE,
+  check,
+  lastErrno,
+  libc,
+  syscallError,
+} from './libc.js';
+import { UsageError } from '../errors.js';
+
+export const NS_PER_SEC = 1_000_000_000n;
+export const MAX_TIMER_NS = 2n ** 63n - 1n;
+
+export interface TimerValue {
+  // Time until the next expiration (0n when disarmed).
+  valueNs: bigint;
+  // Period of a periodic timer (0n for a one-shot).
+  intervalNs: bigint;
+}
+
+function checkNs(what: string, ns: bigint): void {
+  if (ns < 0n) throw new UsageError(`${what} must not be negative (got ${ns} ns)`, 'EINVAL');
+  if (ns > MAX_TIMER_NS) throw new UsageError(`${what} is past what a timerfd holds (max ${MAX_TIMER_NS} ns, about 292 years)`, 'EINVAL');
+}
+
+function writeSpec(buf: Buffer, valueNs: bigint, intervalNs: bigint): void {
+  buf.writeBigInt64LE(intervalNs / NS_PER_SEC, 0);
+  buf.writeBigInt64LE(intervalNs % NS_PER_SEC, 8);
+  buf.writeBigInt64LE(valueNs / NS_PER_SEC, 16);
+  buf.writeBigInt64LE(valueNs % NS_PER_SEC, 24);
+}
+
+function readSpec(buf: Buffer): TimerValue {
+  return {
+    intervalNs: buf.readBigInt64LE(0) * NS_PER_SEC + buf.readBigInt64LE(8),
+    valueNs: buf.readBigInt64LE(16) * NS_PER_SEC + buf.readBigInt64LE(24),
+  };
+}
+
+const newSpec = Buffer.alloc(ITIMERSPEC_SIZE);
+const oldSpec = Buffer.alloc(ITIMERSPEC_SIZE);
+const count = Buffer.alloc(8);
+
+export function timerfdCreate(clockid: number, flags: number): number {
+  return check('timerfd_create', libc().timerfd_create(clockid, flags));
+}
+
+// Arms (or, with value 0, disarms) a timer; returns the setting it replaced.
+export function timerfdSettime(fd: number, flags: number, valueNs: bigint, intervalNs: bigint): TimerValue {
+  checkNs('value', valueNs);
+  checkNs('interval', intervalNs);
+  writeSpec(newSpec, valueNs, intervalNs);
+  check('timerfd_settime', libc().timerfd_settime(fd, flags, newSpec, oldSpec));
+  return readSpec(oldSpec);
+}
+
+export function timerfdGettime(fd: number): TimerValue {
+  check('timerfd_gettime', libc().timerfd_gettime(fd, oldSpec));
+  return readSpec(oldSpec);
+}
+
+// Reads the expiration count (exactly 8 bytes, as the kernel requires). Throws EAGAIN on a
+// non-blocking fd that has not expired, ECANCELED after a clock step under CANCEL_ON_SET.
+export function timerfdRead(fd: number): number {
+  const n = libc().read(fd, count, 8);
+  if (n < 0) throw syscallError('read', lastErrno());
+  // After a clock step backwards without CANCEL_ON_SET a read may return 0 expirations.
+  if (n === 0) return 0;
+  return Number(count.readBigUInt64LE(0));
+}
+
+// Like timerfdRead, but "nothing yet" (EAGAIN) is 0 instead of an error: for draining after
+// epoll said the fd was ready (another reader or a re-arm may have raced us).
+export function timerfdDrain(fd: number): number {
+  const n = libc().read(fd, count, 8);
+  if (n === 8) return Number(count.readBigUInt64LE(0));
+  if (n === 0) return 0;
+  const errno = lastErrno();
+  const err = syscallError('read', errno);
+  if (err.code === 'EAGAIN' || err.code === 'EINTR') return 0;
+  throw err;
+}
+
+export function closeFd(fd: number): void {
+  check('close', libc().close(fd));
+}
+
+// The native operations the loop needs, as one swappable object (tests inject faults the kernel
+// cannot be made to produce on demand, such as ECANCELED after a clock step).
+export interface TimerNative {
+  create(clockid: number, flags: number): number;
+  settime(fd: number, flags: number, valueNs: bigint, intervalNs: bigint): TimerValue;
+  gettime(fd: number): TimerValue;
+  drain(fd: number): number;
+  close(fd: number): void;
+}
+
+export const kernelTimers: TimerNative = {
+  create: timerfdCreate,
+  settime: timerfdSettime,
+  gettime: timerfdGettime,
+  drain: timerfdDrain,
+  close: closeFd,
+};
