@@ -4,7 +4,8 @@ const json = process.env.VITEST_JSON;
 
 export default defineConfig({
   test: {
-    include: ['test/unit/**/*.test.ts', 'test/native/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+    include: ['test/**/*.test.ts'],
+    exclude: ['test/bench/**', '**/node_modules/**'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',
