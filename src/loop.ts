@@ -70,6 +70,8 @@ export interface LoopOptions {
   // open-file soft limit less the fds already open and a reserve of 256 for everything else.
   maxFds?: number;
   onNotice?: (notice: LoopNotice) => void;
+  // Called after each wake-up's events were delivered (to flush buffered output once).
+  afterDispatch?: () => void;
 }
 
 interface Source {
@@ -160,6 +162,9 @@ class QueueSource implements Source {
 export class Loop {
   private readonly native: TimerNative;
   private readonly onNotice: ((notice: LoopNotice) => void) | undefined;
+  private readonly afterDispatch: (() => void) | undefined;
+  // True while a wake-up's events are being delivered.
+  dispatching = false;
   private epoll: Epoll | undefined;
   private watch: FdWatch | undefined;
   private readonly sources = new Map<number, Source>();
@@ -175,6 +180,7 @@ export class Loop {
   constructor(options: LoopOptions = {}) {
     this.native = options.native ?? kernelTimers;
     this.onNotice = options.onNotice;
+    this.afterDispatch = options.afterDispatch;
     this.maxFds = options.maxFds ?? defaultFdBudget();
   }
 
@@ -301,6 +307,7 @@ export class Loop {
       const source = this.sources.get(fd);
       if (source) batch.push(source);
     });
+    this.dispatching = true;
     try {
       for (let i = 0; i < batch.length; i++) {
         const source = batch[i]!;
@@ -308,8 +315,10 @@ export class Loop {
         if (this.sources.get(source.fd) === source) source.onReady();
       }
     } finally {
+      this.dispatching = false;
       batch.length = 0;
       this.clockCache.clear();
+      this.afterDispatch?.();
     }
   }
 

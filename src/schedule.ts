@@ -1,0 +1,254 @@
+// A schedule: TimerSpecs armed on one loop, each tick turned into a report or a command run,
+// limits (count, for, until) enforced, and an outcome once every timer is done or on a stop.
+// It knows nothing of argv, streams or exit handling: reports go to a Reporter.
+import type { Expiration, Loop, LoopTimer, TimerOptions } from './loop.js';
+import type { TimerSpec } from './spec/timer.js';
+import type { RunReport, SkipLine, TickReport, TimerState } from './output/events.js';
+import type { CommandRunner, RunResult, TickContext } from './run/command.js';
+import { formatInstant } from './spec/time.js';
+import { CLOCK_REALTIME, clockNow, isRealtimeClock } from './native/libc.js';
+
+export interface Reporter {
+  // A tick of a timer without a command (stdout).
+  tick(r: TickReport): void;
+  // A tick of a timer with a command (stderr, when verbose).
+  commandTick(r: TickReport): void;
+  // A finished run (stderr: always when it failed, else when verbose).
+  run(r: RunReport): void;
+  // Ticks not run (overlap) or missed (the kernel counted more than one expiration).
+  skip(r: SkipLine): void;
+  clockStep(timer: string): void;
+}
+
+export type RunnerFactory = (spec: TimerSpec, hooks: {
+  schedule: (delayNs: bigint, fn: () => void) => () => void;
+  onResult: (result: RunResult) => void;
+  onSkip: (skip: { timer: string; tick: number; reason: string }) => void;
+}) => CommandRunner;
+
+export interface Outcome {
+  status: number;
+}
+
+interface Entry {
+  spec: TimerSpec;
+  timer: LoopTimer | undefined;
+  limits: LoopTimer[];
+  runner: CommandRunner | undefined;
+  skipped: number;
+  pendingJitter: number;
+  lastStatus: number | undefined;
+  settling: boolean;
+  done: boolean;
+  // Wall clock minus the timer's clock, read once when armed: scheduled times are reported on
+  // the wall clock as an exact grid.
+  wallOffset: bigint;
+}
+
+export class Schedule {
+  private readonly entries: Entry[];
+  private stopping = false;
+  private failFastStatus: number | undefined;
+  private resolve!: (o: Outcome) => void;
+  readonly done: Promise<Outcome>;
+
+  constructor(
+    private readonly loop: Loop,
+    specs: readonly TimerSpec[],
+    private readonly reporter: Reporter,
+    private readonly makeRunner: RunnerFactory,
+    private readonly random: () => number = Math.random,
+  ) {
+    this.done = new Promise((r) => (this.resolve = r));
+    this.entries = specs.map((spec) => ({
+      spec,
+      timer: undefined,
+      limits: [],
+      runner: undefined,
+      skipped: 0,
+      pendingJitter: 0,
+      lastStatus: undefined,
+      settling: false,
+      done: false,
+      wallOffset: 0n,
+    }));
+  }
+
+  // Arms every timer at once (one clock reading per clock, so equal specs share a timerfd).
+  start(): void {
+    for (const entry of this.entries) {
+      if (entry.spec.command) entry.runner = this.makeRunner(entry.spec, this.runnerHooks(entry));
+    }
+    const timers = this.loop.addAll(
+      this.entries.map((entry) => ({ options: timerOptions(entry.spec), handler: (ev: Expiration) => this.onTick(entry, ev) })),
+    );
+    const offsets = new Map<number, bigint>();
+    timers.forEach((t, i) => {
+      const entry = this.entries[i]!;
+      entry.timer = t;
+      let offset = offsets.get(t.clockid);
+      if (offset === undefined) {
+        offset = isRealtimeClock(t.clockid) ? 0n : clockNow(CLOCK_REALTIME) - clockNow(t.clockid);
+        offsets.set(t.clockid, offset);
+      }
+      entry.wallOffset = offset;
+    });
+    for (const entry of this.entries) this.armLimits(entry);
+  }
+
+  // Stops arming and relays `signal` to running commands; resolves `done` once all are reaped.
+  async stop(signal: NodeJS.Signals | undefined, status = 0): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    for (const entry of this.entries) this.cancelTimers(entry);
+    await Promise.all(this.entries.map((e) => (e.runner ? e.runner.stop(signal ?? 'SIGTERM') : undefined)));
+    this.resolve({ status });
+  }
+
+  states(): TimerState[] {
+    return this.entries.map((e) => ({
+      timer: e.spec.name,
+      tick: e.timer?.tick ?? 0,
+      skipped: e.skipped,
+      remainingNs: e.timer?.armed ? e.timer.remaining() : undefined,
+      intervalNs: e.spec.intervalNs,
+      running: e.runner?.active ?? 0,
+    }));
+  }
+
+  // The first timer's remaining time (for a countdown), or undefined when it is not armed.
+  remaining(): bigint | undefined {
+    const t = this.entries[0]?.timer;
+    return t?.armed ? t.remaining() : undefined;
+  }
+
+  private runnerHooks(entry: Entry) {
+    return {
+      schedule: (delayNs: bigint, fn: () => void) => {
+        const t = this.loop.add({ delay: delayNs, clock: 'monotonic' }, fn);
+        return () => t.cancel();
+      },
+      onResult: (r: RunResult) => this.onResult(entry, r),
+      onSkip: (s: { timer: string; tick: number; reason: string }) => {
+        entry.skipped++;
+        this.reporter.skip({ timer: s.timer, tick: s.tick, skipped: 1, reason: s.reason });
+      },
+    };
+  }
+
+  private armLimits(entry: Entry): void {
+    const { spec, timer } = entry;
+    if (!timer) return;
+    if (spec.forNs !== undefined) {
+      entry.limits.push(this.loop.add({ clock: spec.clock, delay: spec.forNs }, () => this.finish(entry)));
+    }
+    if (spec.untilNs !== undefined) {
+      entry.limits.push(this.loop.add({ clock: spec.clock.startsWith('realtime') ? spec.clock : 'realtime', at: spec.untilNs }, () => this.finish(entry)));
+    }
+  }
+
+  private onTick(entry: Entry, ev: Expiration): void {
+    if (this.stopping || entry.done) return;
+    const { spec } = entry;
+    const report: TickReport = {
+      timer: spec.name,
+      tick: ev.tick,
+      expirations: ev.expirations,
+      timeNs: ev.wallTime,
+      scheduledNs: ev.scheduled + entry.wallOffset,
+      latenessUs: ev.latenessUs,
+    };
+    const last = spec.intervalNs === 0n || (spec.count !== undefined && ev.tick >= spec.count);
+    if (last) this.cancelTimers(entry);
+    const act = () => {
+      if (!entry.runner) {
+        this.reporter.tick(report);
+        return;
+      }
+      this.reporter.commandTick(report);
+      if (ev.expirations > 1) {
+        entry.skipped += ev.expirations - 1;
+        this.reporter.skip({ timer: spec.name, tick: ev.tick, skipped: ev.expirations - 1, reason: 'missed' });
+      }
+      const ctx: TickContext = {
+        timer: spec.name,
+        tick: ev.tick,
+        expirations: ev.expirations,
+        scheduledIso: formatInstant(report.scheduledNs),
+      };
+      entry.runner.trigger(ctx);
+    };
+    if (spec.jitterNs > 0n) {
+      entry.pendingJitter++;
+      const delay = BigInt(Math.floor(this.random() * Number(spec.jitterNs)));
+      this.loop.add({ delay, clock: 'monotonic' }, () => {
+        entry.pendingJitter--;
+        if (!this.stopping) act();
+        this.settle(entry);
+      });
+    } else {
+      act();
+    }
+    if (last) this.settle(entry);
+  }
+
+  private onResult(entry: Entry, r: RunResult): void {
+    entry.lastStatus = r.status;
+    this.reporter.run(r);
+    if (r.status !== 0 && entry.spec.failFast && !this.stopping) {
+      this.failFastStatus = r.status;
+      void this.stop('SIGTERM', r.status);
+      return;
+    }
+    this.settle(entry);
+  }
+
+  private finish(entry: Entry): void {
+    this.cancelTimers(entry);
+    this.settle(entry);
+  }
+
+  private cancelTimers(entry: Entry): void {
+    entry.timer?.cancel();
+    for (const t of entry.limits) t.cancel();
+    entry.limits = [];
+  }
+
+  // An entry is done when its timer has ended, no jittered tick waits, and no run is left
+  // (idle() also covers a run still being started).
+  private settle(entry: Entry): void {
+    if (entry.done || entry.settling || entry.timer?.armed || entry.pendingJitter > 0) return;
+    const runner = entry.runner;
+    if (runner) {
+      entry.settling = true;
+      void runner.idle().then(() => {
+        entry.settling = false;
+        if (runner.active === 0) this.markDone(entry);
+        else this.settle(entry);
+      });
+      return;
+    }
+    this.markDone(entry);
+  }
+
+  private markDone(entry: Entry): void {
+    if (entry.done) return;
+    entry.done = true;
+    if (this.entries.every((e) => e.done)) this.resolve({ status: this.outcomeStatus() });
+  }
+
+  private outcomeStatus(): number {
+    if (this.failFastStatus !== undefined) return this.failFastStatus;
+    // A single once/at timer with a command exits with the command's status.
+    const only = this.entries.length === 1 ? this.entries[0]! : undefined;
+    if (only && only.spec.kind !== 'every' && only.lastStatus !== undefined) return only.lastStatus;
+    return 0;
+  }
+}
+
+export function timerOptions(spec: TimerSpec): TimerOptions {
+  const options: TimerOptions = { name: spec.name, clock: spec.clock, interval: spec.intervalNs };
+  if (spec.atNs !== undefined) options.at = spec.atNs;
+  else options.delay = spec.delayNs ?? spec.intervalNs;
+  return options;
+}

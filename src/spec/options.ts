@@ -1,0 +1,116 @@
+// Every command and option, defined once as data. The word parser, --help, the shell completion
+// and the man-page test all read this table.
+
+export type CommandName = 'once' | 'every' | 'at' | 'run' | 'completion';
+export type TimerCommand = 'once' | 'every' | 'at';
+
+export type OptionType = 'duration' | 'time' | 'count' | 'choice' | 'string' | 'flag';
+
+export interface OptionDef {
+  name: string;
+  short?: string;
+  type: OptionType;
+  arg?: string;
+  choices?: readonly string[];
+  // Commands that accept it. Timer options are per timer (and allowed in `run` table lines);
+  // process options shape the whole process's output (command line only).
+  commands: readonly CommandName[];
+  scope: 'timer' | 'process';
+  describe: string;
+}
+
+export interface CommandDef {
+  name: CommandName;
+  usage: string;
+  positional?: { name: string; describe: string };
+  describe: string;
+  examples: ReadonlyArray<readonly [string, string]>;
+}
+
+export const CLOCK_CHOICES = ['monotonic', 'boottime', 'realtime', 'realtime-alarm', 'boottime-alarm'] as const;
+export const OVERLAP_CHOICES = ['skip', 'queue', 'parallel', 'restart'] as const;
+export const LATE_CHOICES = ['error', 'run'] as const;
+
+const TIMERS = ['once', 'every', 'at'] as const;
+const TIMERS_AND_RUN = ['once', 'every', 'at', 'run'] as const;
+
+export const COMMANDS: readonly CommandDef[] = [
+  {
+    name: 'once',
+    usage: 'once DURATION [options] [-- COMMAND [ARG...]]',
+    positional: { name: 'DURATION', describe: 'how long to wait; 0 fires at once' },
+    describe: 'Wait DURATION, report one event (or run COMMAND and exit with its status).',
+    examples: [
+      ['timerstack once 10s && make deploy', 'a countdown on a terminal, a plain wait in scripts'],
+      ['timerstack once 1h30m -- notify-send "tea"', 'run a command when the time is up'],
+    ],
+  },
+  {
+    name: 'every',
+    usage: 'every INTERVAL [options] [-- COMMAND [ARG...]]',
+    positional: { name: 'INTERVAL', describe: 'the period; the first expiration comes after one interval' },
+    describe: 'Report (or run COMMAND) on every expiration of a drift-free periodic timer.',
+    examples: [
+      ['timerstack every 5s -- ./backup.sh', 'drift-free, overlap-safe periodic runs'],
+      ['timerstack every 1s --json | jq .tick', 'events as NDJSON in a pipeline'],
+      ['timerstack every 1m --align --count 60 -- date', 'at :00 of each minute, 60 times'],
+    ],
+  },
+  {
+    name: 'at',
+    usage: 'at TIME [options] [-- COMMAND [ARG...]]',
+    positional: { name: 'TIME', describe: 'HH:MM[:SS[.frac]] (today or tomorrow), ISO 8601, or @EPOCH' },
+    describe: 'Fire at a wall-clock time; re-armed for the same instant if the clock is stepped.',
+    examples: [
+      ['timerstack at 18:00 -- notify-send "go home"', 'today at 18:00, or tomorrow if that is past'],
+      ['timerstack at 2026-12-01T09:00:00Z --dry-run', 'show the plan without arming anything'],
+    ],
+  },
+  {
+    name: 'run',
+    usage: 'run FILE|- [options]',
+    positional: { name: 'FILE', describe: 'a table of timers, one per line (- reads standard input)' },
+    describe: 'Serve a table of timers, one per line, from one process.',
+    examples: [
+      ['timerstack run timers.txt', 'every line is "name: once|every|at SPEC [options] [-- COMMAND]"'],
+      ['timerstack run timers.txt --check', 'validate the table and print the plan'],
+    ],
+  },
+  {
+    name: 'completion',
+    usage: 'completion [bash|zsh]',
+    describe: 'Print a shell completion script (add `source <(timerstack completion)` to ~/.bashrc).',
+    examples: [['timerstack completion zsh > ~/.zfunc/_timerstack', 'completion for zsh']],
+  },
+];
+
+export const OPTIONS: readonly OptionDef[] = [
+  { name: 'count', type: 'count', arg: 'N', commands: ['every'], scope: 'timer', describe: 'stop after N expirations' },
+  { name: 'for', type: 'duration', arg: 'DURATION', commands: ['every'], scope: 'timer', describe: 'stop after DURATION' },
+  { name: 'until', type: 'time', arg: 'TIME', commands: ['every'], scope: 'timer', describe: 'stop at wall-clock TIME' },
+  { name: 'after', type: 'duration', arg: 'DELAY', commands: ['every'], scope: 'timer', describe: 'first expiration after DELAY (0 = at once) instead of one interval' },
+  { name: 'align', type: 'flag', commands: ['every'], scope: 'timer', describe: 'fire on local wall-clock multiples of the interval (every 1m: at :00)' },
+  { name: 'clock', type: 'choice', arg: 'CLOCK', choices: CLOCK_CHOICES, commands: TIMERS, scope: 'timer', describe: 'monotonic (default), boottime (counts during suspend), realtime, or the -alarm clocks (wake the machine; need CAP_WAKE_ALARM)' },
+  { name: 'late', type: 'choice', arg: 'POLICY', choices: LATE_CHOICES, commands: ['at'], scope: 'timer', describe: 'a TIME already past: error (default) or run now' },
+  { name: 'jitter', type: 'duration', arg: 'DURATION', commands: TIMERS, scope: 'timer', describe: 'delay each run by a random time up to DURATION' },
+  { name: 'overlap', type: 'choice', arg: 'POLICY', choices: OVERLAP_CHOICES, commands: ['every'], scope: 'timer', describe: 'a tick while the command still runs: skip (default, reported), queue, parallel, restart' },
+  { name: 'timeout', type: 'duration', arg: 'DURATION', commands: TIMERS, scope: 'timer', describe: 'SIGTERM a run (and its process group) after DURATION' },
+  { name: 'kill-after', type: 'duration', arg: 'DURATION', commands: TIMERS, scope: 'timer', describe: 'SIGKILL after SIGTERM when still running (default 10s)' },
+  { name: 'shell', type: 'flag', commands: TIMERS, scope: 'timer', describe: 'run COMMAND as one string through sh -c (never a shell otherwise)' },
+  { name: 'fail-fast', type: 'flag', commands: ['every'], scope: 'timer', describe: 'stop at the first failing run and exit with its status' },
+  { name: 'name', type: 'string', arg: 'NAME', commands: TIMERS, scope: 'timer', describe: 'the timer\'s name in events and TIMERSTACK_TIMER (default: timer)' },
+  { name: 'json', type: 'flag', commands: TIMERS_AND_RUN, scope: 'process', describe: 'events as NDJSON, one object per line' },
+  { name: 'quiet', short: 'q', type: 'flag', commands: TIMERS_AND_RUN, scope: 'process', describe: 'no events on stdout (failed runs and skipped ticks still go to stderr)' },
+  { name: 'verbose', short: 'v', type: 'flag', commands: TIMERS_AND_RUN, scope: 'process', describe: 'with a command: every tick and run result on stderr' },
+  { name: 'dry-run', short: 'n', type: 'flag', commands: TIMERS, scope: 'process', describe: 'print the plan (clock, first expiry, interval, limits) and arm nothing' },
+  { name: 'check', type: 'flag', commands: ['run'], scope: 'process', describe: 'validate the table, print the plan, arm nothing' },
+];
+
+export const GLOBAL_OPTIONS: readonly { name: string; short: string; describe: string }[] = [
+  { name: 'help', short: 'h', describe: 'show help (for a command: timerstack every --help)' },
+  { name: 'version', short: 'V', describe: 'print the version' },
+];
+
+export function optionsFor(command: CommandName): OptionDef[] {
+  return OPTIONS.filter((o) => o.commands.includes(command));
+}
