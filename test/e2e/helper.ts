@@ -1,0 +1,75 @@
+// The one way end-to-end tests start timerstack: the real bin/timerstack.js (built dist/), with
+// its exit status, signal, stdout and stderr captured.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const BIN = fileURLToPath(new URL('../../bin/timerstack.js', import.meta.url));
+
+export interface RunOptions {
+  env?: NodeJS.ProcessEnv;
+  input?: string;
+  // Kill with SIGKILL after this long (a hung test fails instead of hanging the suite).
+  timeoutMs?: number;
+  cwd?: string;
+  // Called once the process is spawned (to send signals, read output as it comes…).
+  onSpawn?: (child: ChildProcess) => void;
+}
+
+export interface RunResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+  pid: number;
+}
+
+// The environment tests run in: no colour unless a test asks for it.
+export function baseEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env = { ...process.env, ...extra };
+  delete env.FORCE_COLOR;
+  delete env.NO_COLOR;
+  for (const [k, v] of Object.entries(extra)) if (v !== undefined) env[k] = v;
+  return env;
+}
+
+export function timerstack(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: options.env ?? baseEnv(),
+    cwd: options.cwd,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  if (options.input !== undefined) child.stdin.end(options.input);
+  else child.stdin.end();
+  const killer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 15_000);
+  options.onSpawn?.(child);
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(killer);
+      resolve({ code, signal, stdout, stderr, ms: performance.now() - started, pid: child.pid! });
+    });
+  });
+}
+
+// Waits until `predicate` holds for the output seen so far (polls every 10 ms).
+export async function waitFor(predicate: () => boolean, timeoutMs = 5000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > until) throw new Error('timed out waiting for a condition');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+export function lines(text: string): string[] {
+  return text.split('\n').filter((l) => l !== '');
+}
+
+export function ndjson(text: string): Array<Record<string, unknown>> {
+  return lines(text).map((l) => JSON.parse(l) as Record<string, unknown>);
+}
