@@ -1,0 +1,365 @@
+// One run of a command per timer tick: an overlap policy, per-run timeouts on the loop's own
+// timers, signals to whole process groups, and every outcome reported as data (RunResult).
+import { performance } from 'node:perf_hooks';
+import type { Options as ExecaOptions, execa as ExecaFn } from 'execa';
+import { EXIT } from '../errors.js';
+import { groupAlive, killGroup, signalNumber } from './signals.js';
+
+export type OverlapPolicy = 'skip' | 'queue' | 'parallel' | 'restart';
+
+export interface TickContext {
+  timer: string;
+  tick: number;
+  expirations: number;
+  scheduledIso: string;
+}
+
+export interface RunResult {
+  timer: string;
+  tick: number;
+  pid: number | undefined;
+  // Shell-style status, as timeout(1) reports it: the exit code; 128+N when killed by signal N;
+  // 124 when it hit the timeout (137 when it then had to be killed with SIGKILL); 126 not
+  // executable; 127 not found; 125 when it could not be started for another reason.
+  status: number;
+  exitCode: number | undefined;
+  signal: string | undefined;
+  timedOut: boolean;
+  durationMs: number;
+  error: string | undefined;
+}
+
+export interface SkipReport {
+  timer: string;
+  tick: number;
+  reason: 'overlap' | 'queue-full' | 'stopping';
+}
+
+export interface CommandOptions {
+  timer: string;
+  argv: string[];
+  shell: boolean;
+  overlap: OverlapPolicy;
+  timeoutNs?: bigint;
+  killAfterNs: bigint;
+  schedule: (delayNs: bigint, fn: () => void) => () => void;
+  onStart?: (tick: number, pid: number | undefined) => void;
+  onResult: (result: RunResult) => void;
+  onSkip: (skip: SkipReport) => void;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface Outcome {
+  exitCode?: number | undefined;
+  signal?: string | undefined;
+  timedOut?: boolean | undefined;
+  // errno name of a failed start (ENOENT, EACCES …).
+  errorCode?: string | undefined;
+}
+
+// Start failures that mean "found but cannot be executed" (126), as sh and timeout(1) count them.
+const NOT_EXECUTABLE = new Set(['EACCES', 'ENOEXEC', 'EPERM', 'EISDIR', 'ENOTDIR', 'E2BIG', 'ETXTBSY', 'ELOOP']);
+
+// ENOENT → 127, EACCES/ENOEXEC → 126, other start failures → 125, timeout → 124 (137 if it took
+// SIGKILL), signal N → 128+N, else the exit code.
+export function statusOf(outcome: Outcome): number {
+  const { exitCode, signal, timedOut, errorCode } = outcome;
+  if (errorCode !== undefined) {
+    if (errorCode === 'ENOENT') return EXIT.notFound;
+    return NOT_EXECUTABLE.has(errorCode) ? EXIT.notExecutable : EXIT.cannotRun;
+  }
+  if (timedOut) return signal === 'SIGKILL' ? EXIT.signalBase + 9 : EXIT.timedOut;
+  if (signal !== undefined) return EXIT.signalBase + (signalNumber(signal) ?? 0);
+  return exitCode ?? EXIT.failure;
+}
+
+// The child's environment: the base one plus exactly the four TIMERSTACK_* variables.
+export function commandEnv(base: NodeJS.ProcessEnv, ctx: TickContext): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(base)) if (value !== undefined) env[key] = value;
+  env.TIMERSTACK_TIMER = ctx.timer;
+  env.TIMERSTACK_TICK = String(ctx.tick);
+  env.TIMERSTACK_EXPIRATIONS = String(ctx.expirations);
+  env.TIMERSTACK_SCHEDULED = ctx.scheduledIso;
+  return env;
+}
+
+// [file, args]: argv as given (never through a shell), or `/bin/sh -c "argv joined by spaces"`.
+export function commandLine(argv: readonly string[], shell: boolean): [string, string[]] | undefined {
+  if (shell) return argv.length === 0 ? undefined : ['/bin/sh', ['-c', argv.join(' ')]];
+  const [file, ...args] = argv;
+  return file === undefined || file === '' ? undefined : [file, args];
+}
+
+const START_ERRORS: Record<string, string> = {
+  ENOENT: 'command not found',
+  EACCES: 'permission denied (not executable)',
+  ENOEXEC: 'exec format error',
+  EISDIR: 'is a directory',
+  ENOTDIR: 'not a directory',
+  E2BIG: 'argument list too long',
+  ETXTBSY: 'text file busy',
+};
+
+// execa is slow to load (~90 ms): loaded on the first tick that needs it, once per process.
+let execaFn: typeof ExecaFn | undefined;
+let execaLoading: Promise<typeof ExecaFn> | undefined;
+function loadExeca(): Promise<typeof ExecaFn> {
+  execaLoading ??= import('execa').then((m) => (execaFn = m.execa));
+  return execaLoading;
+}
+
+interface Run {
+  ctx: TickContext;
+  state: 'loading' | 'running' | 'dropped';
+  pid: number | undefined;
+  startedAt: number;
+  timedOut: boolean;
+  // Set once we have signalled its group (timeout, restart, stop): the SIGKILL deadline.
+  cancelKill: (() => void) | undefined;
+  cancelTimeout: (() => void) | undefined;
+}
+
+export class CommandRunner {
+  private readonly options: CommandOptions;
+  private readonly runs = new Set<Run>();
+  // Runs waiting for execa to load, in tick order.
+  private readonly unspawned: Run[] = [];
+  // The one tick waiting for the active run to end (queue and restart).
+  private waiting: TickContext | undefined;
+  // Groups whose leader has ended but whose other members were still alive after our signal:
+  // they get SIGKILL at the deadline armed with that signal.
+  private readonly lingering = new Set<Run>();
+  private stopping = false;
+  private idleWaiters: Array<() => void> = [];
+  private drainWaiters: Array<() => void> = [];
+
+  constructor(options: CommandOptions) {
+    this.options = options;
+  }
+
+  get active(): number {
+    return this.runs.size;
+  }
+
+  // Applies the overlap policy to one tick. Never throws for a command's sake: a command that
+  // fails, or cannot even start, is reported through onResult.
+  trigger(ctx: TickContext): void {
+    if (this.stopping) return this.skip(ctx, 'stopping');
+    const busy = this.runs.size > 0;
+    switch (this.options.overlap) {
+      case 'parallel':
+        return this.launch(ctx);
+      case 'skip':
+        return busy ? this.skip(ctx, 'overlap') : this.launch(ctx);
+      case 'queue':
+        if (!busy) return this.launch(ctx);
+        if (this.waiting) return this.skip(ctx, 'queue-full');
+        this.waiting = ctx;
+        return;
+      case 'restart': {
+        if (!busy) return this.launch(ctx);
+        // The newest tick wins: one already waiting for the old run to die is dropped.
+        const superseded = this.waiting;
+        this.waiting = ctx;
+        if (superseded) this.skip(superseded, 'overlap');
+        for (const run of [...this.runs]) this.terminate(run, 'SIGTERM', 'overlap');
+        this.next();
+        return;
+      }
+    }
+  }
+
+  // Relays `signal` to every running group, drops what waits, and resolves once every run has
+  // ended and been reaped (SIGKILL for any group still alive killAfterNs after the signal).
+  stop(signal: NodeJS.Signals): Promise<void> {
+    this.stopping = true;
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    if (waiting) this.skip(waiting, 'stopping');
+    for (const run of [...this.runs]) this.terminate(run, signal, 'stopping');
+    const drained = new Promise<void>((resolve) => this.drainWaiters.push(resolve));
+    this.settle();
+    return drained;
+  }
+
+  // Resolves when nothing is running or queued.
+  idle(): Promise<void> {
+    const idle = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    this.settle();
+    return idle;
+  }
+
+  private skip(ctx: TickContext, reason: SkipReport['reason']): void {
+    this.options.onSkip({ timer: ctx.timer, tick: ctx.tick, reason });
+  }
+
+  private launch(ctx: TickContext): void {
+    const run: Run = {
+      ctx,
+      state: 'loading',
+      pid: undefined,
+      startedAt: 0,
+      timedOut: false,
+      cancelKill: undefined,
+      cancelTimeout: undefined,
+    };
+    this.runs.add(run);
+    if (execaFn && this.unspawned.length === 0) return this.spawn(run, execaFn);
+    this.unspawned.push(run);
+    if (this.unspawned.length > 1) return;
+    loadExeca().then(
+      (execa) => {
+        for (let r = this.unspawned.shift(); r; r = this.unspawned.shift()) if (r.state === 'loading') this.spawn(r, execa);
+      },
+      (err: unknown) => {
+        for (let r = this.unspawned.shift(); r; r = this.unspawned.shift()) {
+          if (r.state === 'loading') this.finish(r, { errorCode: 'EEXECA' }, `cannot load execa: ${oneLine(err)}`);
+        }
+      },
+    );
+  }
+
+  private spawn(run: Run, execa: typeof ExecaFn): void {
+    run.state = 'running';
+    run.startedAt = performance.now();
+    const line = commandLine(this.options.argv, this.options.shell);
+    if (!line) {
+      this.options.onStart?.(run.ctx.tick, undefined);
+      return this.finish(run, { errorCode: 'EINVAL' }, 'no command given');
+    }
+    const [file, args] = line;
+    const options = {
+      reject: false,
+      // A timer's command must not steal the terminal's input: timerstack (and the user's keys)
+      // own it, runs may overlap, and a command that reads stdin would wait forever at every
+      // tick. It reads /dev/null instead.
+      stdin: 'ignore',
+      stdout: 'inherit',
+      stderr: 'inherit',
+      // setsid(): the run leads its own process group, so signals reach everything it started,
+      // and the terminal's Ctrl-C reaches timerstack alone (which relays it: stop()).
+      detached: true,
+      // Exactly the environment built here: no merge with process.env, no npm PATH entries.
+      env: commandEnv(this.options.env ?? process.env, run.ctx),
+      extendEnv: false,
+      preferLocal: false,
+      shell: false,
+      // Timeouts and SIGKILL are ours, on the loop's timers: none of execa's setTimeout ones.
+      forceKillAfterDelay: false,
+      cleanup: false,
+      buffer: false,
+    } satisfies ExecaOptions;
+    let subprocess: ReturnType<typeof ExecaFn<typeof options>>;
+    try {
+      subprocess = execa(file, args, options);
+    } catch (err) {
+      this.options.onStart?.(run.ctx.tick, undefined);
+      return this.finish(run, { errorCode: (err as NodeJS.ErrnoException).code ?? 'EEXECA' }, oneLine(err));
+    }
+    run.pid = subprocess.pid;
+    if (run.pid !== undefined && this.options.timeoutNs !== undefined) {
+      run.cancelTimeout = this.options.schedule(this.options.timeoutNs, () => {
+        run.cancelTimeout = undefined;
+        if (run.state !== 'running' || run.cancelKill) return;
+        run.timedOut = true;
+        this.terminate(run, 'SIGTERM', 'overlap');
+      });
+    }
+    this.options.onStart?.(run.ctx.tick, run.pid);
+    subprocess.then(
+      (result) => {
+        const r = result as { exitCode?: number; signal?: string; failed?: boolean; code?: string; originalMessage?: string; message?: string };
+        const started = run.pid !== undefined;
+        if (!started || (r.exitCode === undefined && r.signal === undefined)) {
+          const code = r.code ?? 'EEXECA';
+          return this.finish(run, { errorCode: code }, startError(file, code, r.originalMessage ?? r.message));
+        }
+        this.finish(run, { exitCode: r.exitCode, signal: r.signal, timedOut: run.timedOut }, undefined);
+      },
+      (err: unknown) => this.finish(run, { errorCode: 'EEXECA' }, oneLine(err)),
+    );
+  }
+
+  // Signals a run's group, arming SIGKILL for killAfterNs later; a run not yet started is
+  // dropped and reported as skipped.
+  private terminate(run: Run, signal: NodeJS.Signals, reason: 'overlap' | 'stopping'): void {
+    if (run.state === 'loading') {
+      run.state = 'dropped';
+      this.runs.delete(run);
+      this.skip(run.ctx, reason);
+      return;
+    }
+    if (run.state !== 'running' || run.pid === undefined) return;
+    run.cancelTimeout?.();
+    run.cancelTimeout = undefined;
+    // A second signal for the same run only from stop() (e.g. a relayed SIGINT after a timeout).
+    if (run.cancelKill && reason !== 'stopping') return;
+    killGroup(run.pid, signal);
+    const pgid = run.pid;
+    run.cancelKill ??= this.options.schedule(this.options.killAfterNs, () => {
+      run.cancelKill = undefined;
+      killGroup(pgid, 'SIGKILL');
+      if (this.lingering.delete(run)) this.settle();
+    });
+  }
+
+  private finish(run: Run, outcome: Outcome, error: string | undefined): void {
+    run.cancelTimeout?.();
+    run.cancelTimeout = undefined;
+    run.state = 'dropped';
+    this.runs.delete(run);
+    // The leader has ended; other members of a group we signalled still get their SIGKILL.
+    if (run.cancelKill) {
+      if (run.pid !== undefined && groupAlive(run.pid)) this.lingering.add(run);
+      else {
+        run.cancelKill();
+        run.cancelKill = undefined;
+      }
+    }
+    const durationMs = run.startedAt === 0 ? 0 : Math.round((performance.now() - run.startedAt) * 1000) / 1000;
+    this.options.onResult({
+      timer: run.ctx.timer,
+      tick: run.ctx.tick,
+      pid: run.pid,
+      status: statusOf(outcome),
+      exitCode: outcome.exitCode,
+      signal: outcome.signal,
+      timedOut: outcome.timedOut ?? false,
+      durationMs,
+      error,
+    });
+    this.next();
+  }
+
+  // Starts the waiting tick once nothing runs, then wakes idle() and stop() waiters.
+  private next(): void {
+    if (this.waiting && this.runs.size === 0 && !this.stopping) {
+      const ctx = this.waiting;
+      this.waiting = undefined;
+      this.launch(ctx);
+    }
+    this.settle();
+  }
+
+  private settle(): void {
+    if (this.runs.size > 0 || this.waiting) return;
+    const idle = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of idle) resolve();
+    if (this.lingering.size > 0) return;
+    const drained = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const resolve of drained) resolve();
+  }
+}
+
+function startError(file: string, code: string, message: string | undefined): string {
+  const what = START_ERRORS[code];
+  return what ? `${file}: ${what} (${code})` : `${file}: cannot run: ${oneLine(message ?? code)}`;
+}
+
+function oneLine(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.split('\n')[0] ?? text;
+}
