@@ -74,11 +74,12 @@ async function dispatch(argv: readonly string[], io: Io): Promise<ExitResult> {
     line(io.stdout, version());
     return { code: EXIT.ok };
   }
-  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+  if (first === undefined) throw new UsageError('missing command (once, every, at, run or completion)');
+  if (first === '--help' || first === '-h' || first === 'help') {
     const { helpText } = await import('./help.js');
     const topic = first === 'help' ? (argv[1] as CommandName | undefined) : undefined;
     io.stdout.write(await helpText(topic));
-    return { code: first === undefined ? EXIT.usage : EXIT.ok };
+    return { code: EXIT.ok };
   }
   if (first === '--get-yargs-completions' || first === 'completion') {
     const { completion } = await import('./help.js');
