@@ -226,7 +226,7 @@ export class Loop {
       const fd = this.native.create(clockid, TFD_CLOEXEC | TFD_NONBLOCK);
       const source = new FdSource(this, fd, clockid, key, flags);
       try {
-        this.native.settime(fd, flags, first, interval);
+        this.native.settime(fd, flags, first > 0n ? first : 1n, interval); // absolute 0 would disarm
         this.epoll!.add(fd);
       } catch (err) {
         this.native.close(fd);
