@@ -40,13 +40,20 @@ interface Entry {
   lastStatus: number | undefined;
   settling: boolean;
   done: boolean;
+  // Taken out by replace(): no new runs; a run in progress is left to finish.
+  removed: boolean;
   // Wall clock minus the timer's clock, read once when armed: scheduled times are reported on
   // the wall clock as an exact grid.
   wallOffset: bigint;
 }
 
 export class Schedule {
-  private readonly entries: Entry[];
+  private entries: Entry[];
+  // Removed entries whose command still runs (stop() relays signals to them too).
+  private readonly retiring = new Set<Entry>();
+  // Entries not yet done, retiring ones included: `done` resolves when this reaches 0.
+  private live: number;
+  private ended = false;
   private stopping = false;
   private failFastStatus: number | undefined;
   private resolve!: (o: Outcome) => void;
@@ -60,31 +67,49 @@ export class Schedule {
     private readonly random: () => number = Math.random,
   ) {
     this.done = new Promise((r) => (this.resolve = r));
-    this.entries = specs.map((spec) => ({
-      spec,
-      timer: undefined,
-      limits: [],
-      runner: undefined,
-      skipped: 0,
-      pendingJitter: 0,
-      lastStatus: undefined,
-      settling: false,
-      done: false,
-      wallOffset: 0n,
-    }));
+    this.entries = specs.map(newEntry);
+    this.live = this.entries.length;
   }
 
   // Arms every timer at once (one clock reading per clock, so equal specs share a timerfd).
   start(): void {
-    for (const entry of this.entries) {
+    this.arm(this.entries);
+  }
+
+  // Changes the set of timers while running (a `run` table reloaded): the entries named in
+  // `remove` are disarmed (a command still running is left to finish), and `add` is armed as
+  // new timers. Others are untouched: their schedule, ticks and runs go on. Returns false once
+  // the schedule has ended or is stopping.
+  replace(add: readonly TimerSpec[], remove: readonly string[]): boolean {
+    if (this.stopping || this.ended) return false;
+    const names = new Set(remove);
+    const gone = names.size > 0 ? this.entries.filter((e) => names.has(e.spec.name)) : [];
+    const fresh = add.map(newEntry);
+    // Armed before anything is removed: a failure leaves the running timers as they were, and
+    // `done` cannot resolve in between.
+    this.arm(fresh);
+    this.live += fresh.length;
+    if (gone.length > 0) this.entries = this.entries.filter((e) => !names.has(e.spec.name));
+    for (const entry of fresh) this.entries.push(entry);
+    for (const entry of gone) {
+      entry.removed = true;
+      this.cancelTimers(entry);
+      if (!entry.done) this.retiring.add(entry);
+      this.settle(entry);
+    }
+    return true;
+  }
+
+  private arm(entries: readonly Entry[]): void {
+    for (const entry of entries) {
       if (entry.spec.command) entry.runner = this.makeRunner(entry.spec, this.runnerHooks(entry));
     }
     const timers = this.loop.addAll(
-      this.entries.map((entry) => ({ options: timerOptions(entry.spec), handler: (ev: Expiration) => this.onTick(entry, ev) })),
+      entries.map((entry) => ({ options: timerOptions(entry.spec), handler: (ev: Expiration) => this.onTick(entry, ev) })),
     );
     const offsets = new Map<number, bigint>();
     timers.forEach((t, i) => {
-      const entry = this.entries[i]!;
+      const entry = entries[i]!;
       entry.timer = t;
       let offset = offsets.get(t.clockid);
       if (offset === undefined) {
@@ -93,7 +118,7 @@ export class Schedule {
       }
       entry.wallOffset = offset;
     });
-    for (const entry of this.entries) this.armLimits(entry);
+    for (const entry of entries) this.armLimits(entry);
   }
 
   // Stops arming and relays `signal` to running commands; resolves `done` once all are reaped.
@@ -101,8 +126,9 @@ export class Schedule {
     if (this.stopping) return;
     this.stopping = true;
     for (const entry of this.entries) this.cancelTimers(entry);
-    await Promise.all(this.entries.map((e) => (e.runner ? e.runner.stop(signal ?? 'SIGTERM') : undefined)));
-    this.resolve({ status });
+    const all = [...this.entries, ...this.retiring];
+    await Promise.all(all.map((e) => (e.runner ? e.runner.stop(signal ?? 'SIGTERM') : undefined)));
+    this.end({ status });
   }
 
   states(): TimerState[] {
@@ -148,7 +174,7 @@ export class Schedule {
   }
 
   private onTick(entry: Entry, ev: Expiration): void {
-    if (this.stopping || entry.done) return;
+    if (this.stopping || entry.done || entry.removed) return;
     const { spec } = entry;
     const report: TickReport = {
       timer: spec.name,
@@ -183,7 +209,7 @@ export class Schedule {
       const delay = BigInt(Math.floor(this.random() * Number(spec.jitterNs)));
       this.loop.add({ delay, clock: 'monotonic' }, () => {
         entry.pendingJitter--;
-        if (!this.stopping) act();
+        if (!this.stopping && !entry.removed) act();
         this.settle(entry);
       });
     } else {
@@ -234,7 +260,13 @@ export class Schedule {
   private markDone(entry: Entry): void {
     if (entry.done) return;
     entry.done = true;
-    if (this.entries.every((e) => e.done)) this.resolve({ status: this.outcomeStatus() });
+    this.retiring.delete(entry);
+    if (--this.live === 0) this.end({ status: this.outcomeStatus() });
+  }
+
+  private end(outcome: Outcome): void {
+    this.ended = true;
+    this.resolve(outcome);
   }
 
   private outcomeStatus(): number {
@@ -244,6 +276,22 @@ export class Schedule {
     if (only && only.spec.kind !== 'every' && only.lastStatus !== undefined) return only.lastStatus;
     return 0;
   }
+}
+
+function newEntry(spec: TimerSpec): Entry {
+  return {
+    spec,
+    timer: undefined,
+    limits: [],
+    runner: undefined,
+    skipped: 0,
+    pendingJitter: 0,
+    lastStatus: undefined,
+    settling: false,
+    done: false,
+    removed: false,
+    wallOffset: 0n,
+  };
 }
 
 export function timerOptions(spec: TimerSpec): TimerOptions {
