@@ -340,6 +340,7 @@ export class Loop {
       throw err;
     }
     if (n === 0) return;
+    this.clockCache.delete(source.clockid); // `time` must not predate the read that counted n (drainQueue refreshes too)
     // Copied: a handler may cancel members (or add timers that join this schedule).
     for (const timer of [...source.members]) {
       if (timer.source !== source) continue;
