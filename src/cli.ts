@@ -148,6 +148,8 @@ export async function startSchedule(specs: TimerSpec[], mode: OutputMode, io: Io
 
   const needsRunner = specs.some((s) => s.command);
   const runnerModule = needsRunner ? await import('./run/command.js') : undefined;
+  // Loaded before arming, so the first run is not late by the time it takes to load.
+  await runnerModule?.loadExeca();
   // Events of one wake-up are written with one write() (200,000 lines a second would otherwise
   // be 200,000 system calls); outside a wake-up, a line is written at once.
   let pending = '';

@@ -101,10 +101,11 @@ const START_ERRORS: Record<string, string> = {
   ETXTBSY: 'text file busy',
 };
 
-// execa is slow to load (~90 ms): loaded on the first tick that needs it, once per process.
+// execa is slow to load (~90 ms): loaded once per process, before the timers are armed when
+// the CLI knows a command will run (else on the first tick that needs it).
 let execaFn: typeof ExecaFn | undefined;
 let execaLoading: Promise<typeof ExecaFn> | undefined;
-function loadExeca(): Promise<typeof ExecaFn> {
+export function loadExeca(): Promise<typeof ExecaFn> {
   execaLoading ??= import('execa').then((m) => (execaFn = m.execa));
   return execaLoading;
 }
