@@ -120,6 +120,11 @@ export function specContext(defaultName: string) {
 
 export interface StartOptions {
   countdown?: boolean;
+  // Signals that stop the schedule (default SIGINT, SIGTERM, SIGHUP; a file table reloads on
+  // SIGHUP instead).
+  stopSignals?: readonly NodeJS.Signals[];
+  // Load the command runner even if no spec has a command yet (a reload may add one).
+  commands?: boolean;
   // Called with the running schedule (the table command hooks SIGHUP reloads here).
   attach?: (control: ScheduleControl) => void;
 }
@@ -146,7 +151,7 @@ export async function startSchedule(specs: TimerSpec[], mode: OutputMode, io: Io
   const err: Formatter = mode.json ? jsonFormatter : textFormatter(errChalk);
   const toErr = (text: string) => line(io.stderr, mode.json ? text : `timerstack: ${text}`);
 
-  const needsRunner = specs.some((s) => s.command);
+  const needsRunner = options.commands || specs.some((s) => s.command);
   const runnerModule = needsRunner ? await import('./run/command.js') : undefined;
   // Loaded before arming, so the first run is not late by the time it takes to load.
   await runnerModule?.loadExeca();
@@ -220,7 +225,8 @@ export async function startSchedule(specs: TimerSpec[], mode: OutputMode, io: Io
     toErr(`cannot write to standard output: ${e.message}`);
     void schedule.stop(undefined, EXIT.failure);
   };
-  for (const s of STOP_SIGNALS) io.signals.on(s, onSignal);
+  const stopSignals = options.stopSignals ?? STOP_SIGNALS;
+  for (const s of stopSignals) io.signals.on(s, onSignal);
   io.signals.on('SIGUSR1', onUsr1);
   io.stdout.on('error', onStdoutError);
 
@@ -237,7 +243,7 @@ export async function startSchedule(specs: TimerSpec[], mode: OutputMode, io: Io
     return { code: pipeClosed ? EXIT.ok : outcome.status };
   } finally {
     stopCountdown?.();
-    for (const s of STOP_SIGNALS) io.signals.off(s, onSignal);
+    for (const s of stopSignals) io.signals.off(s, onSignal);
     io.signals.off('SIGUSR1', onUsr1);
     io.stdout.off('error', onStdoutError);
     loop.close();
