@@ -261,7 +261,8 @@ export class Schedule {
     if (entry.done) return;
     entry.done = true;
     this.retiring.delete(entry);
-    if (--this.live === 0) this.end({ status: this.outcomeStatus() });
+    // Once stopping, stop() ends the schedule, after every run and its process group is gone.
+    if (--this.live === 0 && !this.stopping) this.end({ status: this.outcomeStatus() });
   }
 
   private end(outcome: Outcome): void {

@@ -61,7 +61,7 @@ describe('exit statuses', () => {
 
 describe('the command\'s world', () => {
   it('stdout belongs to the command; the TIMERSTACK_* variables are set', async () => {
-    const r = await timerstack(['every', '10ms', '--count', '2', '--name', 'job', '--', 'sh', '-c', 'echo "$TIMERSTACK_TIMER $TIMERSTACK_TICK $TIMERSTACK_EXPIRATIONS $TIMERSTACK_SCHEDULED"']);
+    const r = await timerstack(['every', '100ms', '--count', '2', '--name', 'job', '--', 'sh', '-c', 'echo "$TIMERSTACK_TIMER $TIMERSTACK_TICK $TIMERSTACK_EXPIRATIONS $TIMERSTACK_SCHEDULED"']);
     expect(r.code).toBe(0);
     const out = lines(r.stdout);
     expect(out).toHaveLength(2);
@@ -147,7 +147,7 @@ describe('signals', () => {
     const marker = join(dir, `got-${signal}`);
     const pidFile = join(dir, `pid-${signal}`);
     let seen = '';
-    const r = await timerstack(['every', '20ms', '--kill-after', '1s', '--shell', '--', `echo $$ > ${pidFile}; trap 'echo got > ${marker}; exit 0' ${signal.slice(3)}; echo started; sleep 5 & wait`], {
+    const r = await timerstack(['every', '20ms', '--kill-after', '1s', '--shell', '--', `echo $$ > ${pidFile}; trap 'echo got > ${marker}; exit 0' ${signal.slice(3)}; sleep 5 & echo $! >> ${pidFile}; echo started; wait`], {
       onSpawn: (child) => {
         child.stdout!.on('data', (d: Buffer) => (seen += d.toString()));
         void waitFor(() => seen.includes('started')).then(() => child.kill(signal));
@@ -155,8 +155,10 @@ describe('signals', () => {
     });
     expect(r.signal).toBe(signal);
     expect(existsSync(marker)).toBe(true);
-    const pid = Number(readFileSync(pidFile, 'utf8'));
-    expect(alive(pid)).toBe(false);
+    // The shell and the sleep it left in its process group (which ignores SIGINT) are gone.
+    const pids = readFileSync(pidFile, 'utf8').trim().split('\n').map(Number);
+    expect(pids).toHaveLength(2);
+    for (const pid of pids) expect(alive(pid)).toBe(false);
   });
 
   it('kills a command that ignores the signal after --kill-after, and leaves no process behind', async () => {
