@@ -44,10 +44,10 @@ describe('exit statuses', () => {
   });
 
   it('every goes on after a failing run and reports it; --fail-fast stops with its status', async () => {
-    const goOn = await timerstack(['every', '20ms', '--count', '3', '--', 'sh', '-c', 'exit 4']);
+    const goOn = await timerstack(['every', '100ms', '--count', '3', '--', 'sh', '-c', 'exit 4']);
     expect(goOn.code).toBe(0);
     expect(lines(goOn.stderr)).toHaveLength(3);
-    const fast = await timerstack(['every', '20ms', '--count', '5', '--fail-fast', '--', 'sh', '-c', '[ "$TIMERSTACK_TICK" -lt 2 ] || exit 5']);
+    const fast = await timerstack(['every', '100ms', '--count', '5', '--fail-fast', '--', 'sh', '-c', '[ "$TIMERSTACK_TICK" -lt 2 ] || exit 5']);
     expect(fast.code).toBe(5);
     expect(lines(fast.stderr)).toHaveLength(1);
   });
@@ -78,7 +78,7 @@ describe('the command\'s world', () => {
   });
 
   it('--verbose reports ticks and results on stderr', async () => {
-    const r = await timerstack(['every', '10ms', '--count', '2', '--verbose', '--json', '--', 'true']);
+    const r = await timerstack(['every', '100ms', '--count', '2', '--verbose', '--json', '--', 'true']);
     const events = ndjson(r.stderr);
     expect(events.filter((e) => e.event === 'tick')).toHaveLength(2);
     expect(events.filter((e) => e.event === 'run' && e.status === 0)).toHaveLength(2);
