@@ -303,7 +303,9 @@ export class Loop {
   private onReadable(): void {
     if (this.closed) return;
     const batch = this.readyBatch;
-    this.epoll!.drain((fd) => {
+    // One batch per wake-up: the fds are read only when dispatched, and uv_poll calls again
+    // while the epoll fd stays readable (with 1024+ ready, drain() would loop forever).
+    this.epoll!.waitOnce((fd) => {
       const source = this.sources.get(fd);
       if (source) batch.push(source);
     });

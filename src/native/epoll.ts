@@ -56,6 +56,15 @@ export class Epoll {
     }
   }
 
+  // One epoll_wait: calls `onReady(fd)` for at most one batch (1024) of ready fds; returns how
+  // many. For a caller that reads the fds only after the call: drain() would get the same
+  // unread (level-triggered) fds back batch after batch, forever, once 1024 are ready.
+  waitOnce(onReady: (fd: number) => void, timeoutMs = 0): number {
+    const n = check('epoll_wait', libc().epoll_wait(this.fd, this.events, MAX_EVENTS, timeoutMs));
+    for (let i = 0; i < n; i++) onReady(this.events.readInt32LE(i * EPOLL_EVENT_SIZE + EPOLL_DATA_OFFSET));
+    return n;
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
