@@ -157,12 +157,22 @@ export async function startSchedule(specs: TimerSpec[], mode: OutputMode, io: Io
   await runnerModule?.loadExeca();
   // Events of one wake-up are written with one write() (200,000 lines a second would otherwise
   // be 200,000 system calls); outside a wake-up, a line is written at once.
+  // When the reader is slower than the timers, stop reading expirations until it has caught
+  // up (the kernel keeps counting them): memory stays flat and no tick is lost.
   let pending = '';
+  let awaitingDrain = false;
   const flush = () => {
     if (pending === '') return;
     const text = pending;
     pending = '';
-    io.stdout.write(text);
+    if (!io.stdout.write(text) && !awaitingDrain) {
+      awaitingDrain = true;
+      loop.pause();
+      io.stdout.once('drain', () => {
+        awaitingDrain = false;
+        loop.resume();
+      });
+    }
   };
   const loop = new Loop({
     onNotice: (n) => {
@@ -217,6 +227,8 @@ export async function startSchedule(specs: TimerSpec[], mode: OutputMode, io: Io
   // A reader that went away (`| head -1`) ends timerstack quietly with status 0.
   let pipeClosed = false;
   const onStdoutError = (e: NodeJS.ErrnoException) => {
+    // No drain will come: the loop must run again for the stop (kill-after timers live on it).
+    loop.resume();
     if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') {
       pipeClosed = true;
       void schedule.stop(undefined);

@@ -174,6 +174,7 @@ export class Loop {
   private fdsInUse = 0;
   private timerCount = 0;
   private closed = false;
+  private paused = false;
   // Clock readings cached for the duration of one batch (one wake-up or one addAll call).
   private clockCache = new Map<number, bigint>();
 
@@ -286,6 +287,21 @@ export class Loop {
     this.epoll?.close();
   }
 
+  // Stops reading expirations until resume(): the kernel keeps counting them, so nothing is
+  // lost — the next wake-up reports every expiration since. Used for backpressure when the
+  // reader of our output is slower than the timers.
+  pause(): void {
+    if (this.paused) return;
+    this.paused = true;
+    this.watch?.pause();
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    if (!this.closed) this.watch?.resume();
+  }
+
   // Number of timerfds this loop holds (own, shared and queue fds).
   get fdCount(): number {
     return this.sources.size;
@@ -296,6 +312,7 @@ export class Loop {
     this.epoll = new Epoll();
     this.watch = watchReadable(this.epoll.fd, () => this.onReadable());
     this.watch.unref();
+    if (this.paused) this.watch.pause();
   }
 
   private readonly readyBatch: Source[] = [];

@@ -176,13 +176,16 @@ export class Schedule {
   private onTick(entry: Entry, ev: Expiration): void {
     if (this.stopping || entry.done || entry.removed) return;
     const { spec } = entry;
+    // With --count N, expirations past the Nth (a late wake-up can carry several) are beyond
+    // the limit: the report stops at tick N, so the ticks reported add up to exactly N.
+    const over = spec.count !== undefined && ev.tick > spec.count ? ev.tick - spec.count : 0;
     const report: TickReport = {
       timer: spec.name,
-      tick: ev.tick,
-      expirations: ev.expirations,
+      tick: ev.tick - over,
+      expirations: ev.expirations - over,
       timeNs: ev.wallTime,
-      scheduledNs: ev.scheduled + entry.wallOffset,
-      latenessUs: ev.latenessUs,
+      scheduledNs: ev.scheduled - BigInt(over) * spec.intervalNs + entry.wallOffset,
+      latenessUs: ev.latenessUs + (over * Number(spec.intervalNs)) / 1000,
     };
     const last = spec.intervalNs === 0n || (spec.count !== undefined && ev.tick >= spec.count);
     if (last) this.cancelTimers(entry);
@@ -192,14 +195,14 @@ export class Schedule {
         return;
       }
       this.reporter.commandTick(report);
-      if (ev.expirations > 1) {
-        entry.skipped += ev.expirations - 1;
-        this.reporter.skip({ timer: spec.name, tick: ev.tick, skipped: ev.expirations - 1, reason: 'missed' });
+      if (report.expirations > 1) {
+        entry.skipped += report.expirations - 1;
+        this.reporter.skip({ timer: spec.name, tick: report.tick, skipped: report.expirations - 1, reason: 'missed' });
       }
       const ctx: TickContext = {
         timer: spec.name,
-        tick: ev.tick,
-        expirations: ev.expirations,
+        tick: report.tick,
+        expirations: report.expirations,
         scheduledIso: formatInstant(report.scheduledNs),
       };
       entry.runner.trigger(ctx);

@@ -56,6 +56,29 @@ describe('every', () => {
     expect(ticks).toBe(5);
   });
 
+  it('a slow reader loses nothing: writes block, the kernel counts the ticks, and they add up', () => {
+    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" every 1ms --count 2000 --json | (sleep 1.2; cat)`], {
+      env: baseEnv(),
+      encoding: 'utf8',
+      timeout: 20_000,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const events = ndjson(r.stdout);
+    expect(events.reduce((n, e) => n + (e.expirations as number), 0)).toBe(2000);
+    expect(events.at(-1)!.tick).toBe(2000);
+    for (let i = 1; i < events.length; i++) {
+      expect(events[i]!.tick).toBe((events[i - 1]!.tick as number) + (events[i]!.expirations as number));
+    }
+    // the pipe filled while the reader slept: some wake-up carried many expirations
+    expect(Math.max(...events.map((e) => e.expirations as number))).toBeGreaterThan(50);
+  });
+
+  it('runs with standard input closed', () => {
+    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" every 10ms --count 2 <&-; echo "status=$?" >&2`], { env: baseEnv(), encoding: 'utf8' });
+    expect(lines(r.stdout)).toHaveLength(2);
+    expect(r.stderr.trim()).toBe('status=0');
+  });
+
   it('--name names the timer in events', async () => {
     const r = await timerstack(['every', '10ms', '--count', '2', '--json', '--name', 'beat']);
     expect(ndjson(r.stdout).map((e) => e.timer)).toEqual(['beat', 'beat']);
