@@ -1,7 +1,11 @@
 // Words → command, positional and raw option values, driven by the option table. One parser
 // for the command line and for `run` table lines. Pure: no OS, no clocks.
 import { UsageError } from '../errors.js';
+import { quote } from './duration.js';
 import { COMMANDS, OPTIONS, type CommandName, type OptionDef } from './options.js';
+
+// One quoting for every error (control characters escaped, long input cut): see duration.ts.
+export { quote };
 
 export interface ParsedWords {
   command: CommandName;
@@ -15,10 +19,6 @@ export interface ParsedWords {
 const byLong = new Map(OPTIONS.map((o) => [o.name, o]));
 const byShort = new Map(OPTIONS.filter((o) => o.short).map((o) => [o.short!, o]));
 const commandNames = new Map(COMMANDS.map((c) => [c.name as string, c.name]));
-
-export function quote(word: string): string {
-  return JSON.stringify(word);
-}
 
 // `context` restricts options: 'table' refuses process-wide ones (--json in a table line).
 export function parseWords(words: readonly string[], context: 'cli' | 'table' = 'cli'): ParsedWords {
@@ -35,7 +35,7 @@ export function parseWords(words: readonly string[], context: 'cli' | 'table' = 
   let help = false;
 
   const accept = (def: OptionDef | undefined, spelled: string): OptionDef => {
-    if (!def) throw new UsageError(`unknown option ${spelled}`);
+    if (!def) throw new UsageError(`unknown option ${quote(spelled)}`);
     if (!def.commands.includes(command)) throw new UsageError(`option --${def.name} does not apply to ${command}`);
     if (context === 'table' && def.scope === 'process') throw new UsageError(`option --${def.name} belongs on the command line, not in a table line`);
     return def;
