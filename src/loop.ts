@@ -421,7 +421,7 @@ export class Loop {
     const [timer] = source.members;
     if (!timer) return;
     const next = timer.first + BigInt(timer.tick) * timer.interval;
-    this.native.settime(source.fd, source.flags, next, timer.interval);
+    this.native.settime(source.fd, source.flags, next > 0n ? next : 1n, timer.interval);
     this.notice({ kind: 'clock-step', timer, clock: timer.clock });
   }
 

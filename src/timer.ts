@@ -50,21 +50,27 @@ export class Timer implements Disposable {
       }
     }
     if (valueNs === 0n) valueNs = 1n; // 1 ns from now, or an absolute instant long past: at once
-    return timerfdSettime(this.fd, flags, valueNs, intervalNs);
+    return timerfdSettime(this.open(), flags, valueNs, intervalNs);
   }
 
   disarm(): TimerValue {
-    return timerfdSettime(this.fd, 0, 0n, 0n);
+    return timerfdSettime(this.open(), 0, 0n, 0n);
   }
 
   // Time left to the next expiration and the interval (both 0 when disarmed).
   remaining(): TimerValue {
-    return timerfdGettime(this.fd);
+    return timerfdGettime(this.open());
   }
 
   // Expirations since the last read; 0 when none yet (never blocks).
   read(): number {
-    return timerfdDrain(this.fd);
+    return timerfdDrain(this.open());
+  }
+
+  // The fd, while open: once closed, its number may already belong to another file.
+  private open(): number {
+    if (this.closed) throw new UsageError('the timer is closed', 'ECLOSED');
+    return this.fd;
   }
 
   close(): void {

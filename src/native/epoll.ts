@@ -44,7 +44,8 @@ export class Epoll {
   }
 
   // Calls `onReady(fd)` for every ready fd, waiting at most `timeoutMs` (0: never blocks);
-  // returns how many were ready. Loops while a full batch came back.
+  // returns how many were ready. Loops while a full batch came back, so `onReady` must read
+  // (or remove) each fd it is given; otherwise use waitOnce().
   drain(onReady: (fd: number) => void, timeoutMs = 0): number {
     const c = libc();
     let total = 0;

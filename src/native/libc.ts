@@ -45,8 +45,12 @@ const errnoNames = new Map<number, string>();
 for (const [name, value] of Object.entries(osConstants.errno)) if (!errnoNames.has(value)) errnoNames.set(value, name);
 
 // What the user can do about an errno, by call; the default is the kernel's own words.
+const adviceByCall: Record<string, string> = {
+  'timerfd_create:EPERM': 'the ALARM clocks need CAP_WAKE_ALARM (run as root or grant the capability)',
+  'epoll_ctl(ADD):EPERM': 'this fd cannot be watched by epoll (a regular file or a directory)',
+};
 const advice: Record<string, string> = {
-  EPERM: 'the ALARM clocks need CAP_WAKE_ALARM (run as root or grant the capability)',
+  EPERM: 'operation not permitted',
   EMFILE: 'too many open files: raise `ulimit -n`, or let timers share timerfds',
   ENFILE: 'the system-wide file table is full',
   ENOSPC: 'epoll watch limit reached (/proc/sys/fs/epoll/max_user_watches)',
@@ -63,7 +67,8 @@ export function errnoName(errno: number): string {
 
 export function syscallError(syscall: string, errno: number): SyscallError {
   const name = errnoName(errno);
-  return new SyscallError(syscall, name, errno, `${syscall}: ${name}: ${advice[name] ?? `errno ${errno}`}`);
+  const what = adviceByCall[`${syscall}:${name}`] ?? advice[name] ?? `errno ${errno}`;
+  return new SyscallError(syscall, name, errno, `${syscall}: ${name}: ${what}`);
 }
 
 interface Libc {

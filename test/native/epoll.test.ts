@@ -170,10 +170,8 @@ describe('Epoll', () => {
     }
   });
 
-  // KNOWN BUG (reported): libc.ts gives every EPERM the ALARM-clock advice, so epoll_ctl on a
-  // regular file says "the ALARM clocks need CAP_WAKE_ALARM". Drop `.fails` once the advice is
-  // chosen by syscall.
-  it.fails('EPERM from epoll_ctl does not blame CAP_WAKE_ALARM', () => {
+  // The advice for an errno depends on the call: EPERM means CAP_WAKE_ALARM only for timerfd_create.
+  it('EPERM from epoll_ctl does not blame CAP_WAKE_ALARM', () => {
     const ep = epoll();
     const file = openSync(new URL(import.meta.url).pathname, 'r');
     let err: unknown;

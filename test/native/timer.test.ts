@@ -182,10 +182,8 @@ describe('Timer', () => {
     expect(() => isCloseOnExec(fd)).toThrow(/EBADF/);
   });
 
-  // KNOWN BUG (reported): after close() the Timer still acts on its old fd number. Once the
-  // kernel hands that number to another timer, arm() re-arms someone else's timer. Drop `.fails`
-  // once Timer methods refuse to run after close().
-  it.fails('a closed Timer does not touch a timer that reused its fd number', () => {
+  // After close() the fd number may be handed to another timer: a closed Timer must refuse.
+  it('a closed Timer does not touch a timer that reused its fd number', () => {
     const a = new Timer();
     a.close();
     const b = timer();
@@ -196,7 +194,7 @@ describe('Timer', () => {
     } catch (e) {
       err = e;
     }
-    expect(b.remaining().valueNs).toBe(0n); // fails today: a.arm() armed b
+    expect(b.remaining().valueNs).toBe(0n);
     expect(err).toBeDefined();
   });
 });
