@@ -79,6 +79,37 @@ describe('every', () => {
     expect(r.stderr.trim()).toBe('status=0');
   });
 
+  it('--until stops at a wall-clock time', async () => {
+    const until = new Date(Date.now() + 650).toISOString();
+    const r = await timerstack(['every', '100ms', '--until', until, '--json']);
+    expect(r.code).toBe(0);
+    const ticks = ndjson(r.stdout).reduce((n, e) => n + (e.expirations as number), 0);
+    expect(ticks).toBeGreaterThanOrEqual(4);
+    expect(ticks).toBeLessThanOrEqual(6);
+  });
+
+  it('--align fires on whole wall-clock multiples of the interval', async () => {
+    const r = await timerstack(['every', '500ms', '--align', '--count', '2', '--json']);
+    expect(r.code).toBe(0);
+    const events = ndjson(r.stdout);
+    expect(events.map((e) => e.scheduled)).toEqual(events.map((e) => e.scheduled).filter((t) => /:\d\d(\.5)?Z$/.test(t as string)));
+    expect(events).toHaveLength(2);
+  });
+
+  it.each(['monotonic', 'boottime', 'realtime'])('--clock %s runs', async (clock) => {
+    const r = await timerstack(['every', '20ms', '--count', '2', '--clock', clock, '--json']);
+    expect(r.code).toBe(0);
+    expect(ndjson(r.stdout).at(-1)!.tick).toBe(2);
+  });
+
+  it('--jitter delays the event by up to that much', async () => {
+    const r = await timerstack(['once', '0', '--jitter', '300ms', '--json']);
+    expect(r.code).toBe(0);
+    const [e] = ndjson(r.stdout);
+    expect(e!.tick).toBe(1);
+    expect(r.ms).toBeLessThan(3000);
+  });
+
   it('--name names the timer in events', async () => {
     const r = await timerstack(['every', '10ms', '--count', '2', '--json', '--name', 'beat']);
     expect(ndjson(r.stdout).map((e) => e.timer)).toEqual(['beat', 'beat']);
