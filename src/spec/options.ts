@@ -63,7 +63,7 @@ export const COMMANDS: readonly CommandDef[] = [
     describe: 'Fire at a wall-clock time; re-armed for the same instant if the clock is stepped.',
     examples: [
       ['timerstack at 18:00 -- notify-send "go home"', 'today at 18:00, or tomorrow if that is past'],
-      ['timerstack at 2026-12-01T09:00:00Z --dry-run', 'show the plan without arming anything'],
+      ['timerstack at 2030-12-01T09:00:00Z --dry-run', 'show the plan without arming anything'],
     ],
   },
   {
@@ -90,24 +90,24 @@ export const OPTIONS: readonly OptionDef[] = [
   { name: 'until', type: 'time', arg: 'TIME', commands: ['every'], scope: 'timer', describe: 'stop at wall-clock TIME' },
   { name: 'after', type: 'duration', arg: 'DELAY', commands: ['every'], scope: 'timer', describe: 'first expiration after DELAY (0 = at once) instead of one interval' },
   { name: 'align', type: 'flag', commands: ['every'], scope: 'timer', describe: 'fire on local wall-clock multiples of the interval (every 1m: at :00)' },
-  { name: 'clock', type: 'choice', arg: 'CLOCK', choices: CLOCK_CHOICES, commands: TIMERS, scope: 'timer', describe: 'monotonic (default), boottime (counts during suspend), realtime, or the -alarm clocks (wake the machine; need CAP_WAKE_ALARM)' },
+  { name: 'clock', type: 'choice', arg: 'CLOCK', choices: CLOCK_CHOICES, commands: TIMERS, scope: 'timer', describe: 'the timer\'s clock: monotonic (default; realtime for at and --align), boottime (counts during suspend), realtime, or the -alarm clocks (wake the machine; need CAP_WAKE_ALARM)' },
   { name: 'late', type: 'choice', arg: 'POLICY', choices: LATE_CHOICES, commands: ['at'], scope: 'timer', describe: 'a TIME already past: error (default) or run now' },
-  { name: 'jitter', type: 'duration', arg: 'DURATION', commands: TIMERS, scope: 'timer', describe: 'delay each run by a random time up to DURATION' },
+  { name: 'jitter', type: 'duration', arg: 'DURATION', commands: TIMERS, scope: 'timer', describe: 'delay each expiration\'s event or run by a random time up to DURATION' },
   { name: 'overlap', type: 'choice', arg: 'POLICY', choices: OVERLAP_CHOICES, commands: ['every'], scope: 'timer', describe: 'a tick while the command still runs: skip (default, reported), queue, parallel, restart' },
   { name: 'timeout', type: 'duration', arg: 'DURATION', commands: TIMERS, scope: 'timer', describe: 'SIGTERM a run (and its process group) after DURATION' },
-  { name: 'kill-after', type: 'duration', arg: 'DURATION', commands: TIMERS, scope: 'timer', describe: 'SIGKILL after SIGTERM when still running (default 10s)' },
+  { name: 'kill-after', type: 'duration', arg: 'DURATION', commands: TIMERS, scope: 'timer', describe: 'SIGKILL a process group still running DURATION after its SIGTERM (--timeout, --overlap restart, a relayed signal; default 10s)' },
   { name: 'shell', type: 'flag', commands: TIMERS, scope: 'timer', describe: 'run COMMAND as one string through sh -c (never a shell otherwise)' },
   { name: 'fail-fast', type: 'flag', commands: ['every'], scope: 'timer', describe: 'stop at the first failing run and exit with its status' },
-  { name: 'name', type: 'string', arg: 'NAME', commands: TIMERS, scope: 'timer', describe: 'the timer\'s name in events and TIMERSTACK_TIMER (default: timer)' },
+  { name: 'name', type: 'string', arg: 'NAME', commands: TIMERS, scope: 'timer', describe: 'the timer\'s name in events and TIMERSTACK_TIMER (default: timer; in run files, the name before the colon or line-N)' },
   { name: 'json', type: 'flag', commands: TIMERS_AND_RUN, scope: 'process', describe: 'events as NDJSON, one object per line' },
   { name: 'quiet', short: 'q', type: 'flag', commands: TIMERS_AND_RUN, scope: 'process', describe: 'no events on stdout (failed runs and skipped ticks still go to stderr)' },
   { name: 'verbose', short: 'v', type: 'flag', commands: TIMERS_AND_RUN, scope: 'process', describe: 'with a command: every tick and run result on stderr' },
-  { name: 'dry-run', short: 'n', type: 'flag', commands: TIMERS, scope: 'process', describe: 'print the plan (clock, first expiry, interval, limits) and arm nothing' },
+  { name: 'dry-run', short: 'n', type: 'flag', commands: TIMERS, scope: 'process', describe: 'print the plan (clock, first expiration, interval, limits) and arm nothing' },
   { name: 'check', type: 'flag', commands: ['run'], scope: 'process', describe: 'validate the table, print the plan, arm nothing' },
 ];
 
 export const GLOBAL_OPTIONS: readonly { name: string; short: string; describe: string }[] = [
-  { name: 'help', short: 'h', describe: 'show help (for a command: timerstack every --help)' },
+  { name: 'help', short: 'h', describe: 'show help (timerstack COMMAND --help for one command)' },
   { name: 'version', short: 'V', describe: 'print the version' },
 ];
 
