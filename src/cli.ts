@@ -45,7 +45,7 @@ export function colorLevel(env: NodeJS.ProcessEnv, isTTY: boolean | undefined): 
   if (force !== undefined) {
     if (force === '0' || force === 'false') return 0;
     const n = Number(force);
-    return n >= 1 && n <= 3 ? (n as 1 | 2 | 3) : 1;
+    return n >= 3 ? 3 : n >= 1 ? (Math.floor(n) as 1 | 2) : 1;
   }
   if (!isTTY || env.TERM === 'dumb') return 0;
   return /-256(color)?$/.test(env.TERM ?? '') || env.COLORTERM ? 2 : 1;

@@ -36,7 +36,8 @@ interface Entry {
   limits: LoopTimer[];
   runner: CommandRunner | undefined;
   skipped: number;
-  pendingJitter: number;
+  // Jitter-delayed ticks not yet acted on (cancelled by stop()).
+  jitters: Set<LoopTimer>;
   lastStatus: number | undefined;
   settling: boolean;
   done: boolean;
@@ -127,6 +128,10 @@ export class Schedule {
     this.stopping = true;
     for (const entry of this.entries) this.cancelTimers(entry);
     const all = [...this.entries, ...this.retiring];
+    for (const entry of all) {
+      for (const jitter of entry.jitters) jitter.cancel();
+      entry.jitters.clear();
+    }
     await Promise.all(all.map((e) => (e.runner ? e.runner.stop(signal ?? 'SIGTERM') : undefined)));
     this.end({ status });
   }
@@ -134,7 +139,7 @@ export class Schedule {
   states(): TimerState[] {
     return this.entries.map((e) => ({
       timer: e.spec.name,
-      tick: e.timer?.tick ?? 0,
+      tick: Math.min(e.timer?.tick ?? 0, e.spec.count ?? Infinity),
       skipped: e.skipped,
       remainingNs: e.timer?.armed ? e.timer.remaining() : undefined,
       intervalNs: e.spec.intervalNs,
@@ -208,13 +213,13 @@ export class Schedule {
       entry.runner.trigger(ctx);
     };
     if (spec.jitterNs > 0n) {
-      entry.pendingJitter++;
       const delay = BigInt(Math.floor(this.random() * Number(spec.jitterNs)));
-      this.loop.add({ delay, clock: 'monotonic' }, () => {
-        entry.pendingJitter--;
+      const jitter = this.loop.add({ delay, clock: 'monotonic' }, () => {
+        entry.jitters.delete(jitter);
         if (!this.stopping && !entry.removed) act();
         this.settle(entry);
       });
+      entry.jitters.add(jitter);
     } else {
       act();
     }
@@ -246,7 +251,7 @@ export class Schedule {
   // An entry is done when its timer has ended, no jittered tick waits, and no run is left
   // (idle() also covers a run still being started).
   private settle(entry: Entry): void {
-    if (entry.done || entry.settling || entry.timer?.armed || entry.pendingJitter > 0) return;
+    if (entry.done || entry.settling || entry.timer?.armed || entry.jitters.size > 0) return;
     const runner = entry.runner;
     if (runner) {
       entry.settling = true;
@@ -289,7 +294,7 @@ function newEntry(spec: TimerSpec): Entry {
     limits: [],
     runner: undefined,
     skipped: 0,
-    pendingJitter: 0,
+    jitters: new Set(),
     lastStatus: undefined,
     settling: false,
     done: false,

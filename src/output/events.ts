@@ -115,5 +115,6 @@ export function textFormatter(chalk: ChalkInstance): Formatter {
 }
 
 function formatMs(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)}s`;
+  if (ms < 999.5) return `${Math.round(ms)}ms`;
+  return ms < 9995 ? `${(ms / 1000).toFixed(2)}s` : `${(ms / 1000).toFixed(1)}s`;
 }

@@ -105,7 +105,9 @@ export function buildSpec(words: ParsedWords, ctx: SpecContext): TimerSpec {
   }
   if (words.argv) spec.command = words.argv;
   if (spec.shell && !spec.command) throw new UsageError('--shell needs a command after --');
-  if (timeout !== undefined && !spec.command) throw new UsageError('--timeout needs a command after --');
+  for (const name of ['timeout', 'kill-after', 'overlap', 'fail-fast'] as const) {
+    if (o.has(name) && !spec.command) throw new UsageError(`--${name} needs a command after --`);
+  }
 
   if (kind === 'once') {
     spec.delayNs = prefixed(argName, () => parseDuration(raw));
@@ -129,7 +131,7 @@ export function buildSpec(words: ParsedWords, ctx: SpecContext): TimerSpec {
     const count = o.get('count');
     if (count !== undefined) {
       const text = String(count);
-      if (!/^[0-9]+$/.test(text) || /^0+$/.test(text) || text.length > 15) {
+      if (!/^[0-9]+$/.test(text) || /^0+$/.test(text) || text.replace(/^0+/, '').length > 15) {
         throw new UsageError(`--count: must be a positive integer (got ${quote(text)})`);
       }
       spec.count = Number(text);

@@ -57,7 +57,7 @@ describe('colorLevel', () => {
     [{ FORCE_COLOR: '3' }, undefined, 3],
     [{ FORCE_COLOR: '' }, false, 1],
     [{ FORCE_COLOR: 'true' }, false, 1],
-    [{ FORCE_COLOR: '7' }, false, 1],
+    [{ FORCE_COLOR: '7' }, false, 3],
     [{ FORCE_COLOR: '1', TERM: 'dumb' }, false, 1],
     // NO_COLOR, when not empty, wins over everything
     [{ NO_COLOR: '1' }, true, 0],

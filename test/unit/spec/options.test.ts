@@ -92,7 +92,7 @@ describe('choices agree with buildSpec', () => {
   });
 
   it.each(OVERLAP_CHOICES.map((c) => [c]))('--overlap %s is accepted', (overlap) => {
-    expect(buildSpec(parseWords(['every', '5s', '--overlap', overlap]), ctx).overlap).toBe(overlap);
+    expect(buildSpec(parseWords(['every', '5s', '--overlap', overlap, '--', 'true']), ctx).overlap).toBe(overlap);
   });
 
   it.each(LATE_CHOICES.map((c) => [c]))('--late %s is accepted', (late) => {
