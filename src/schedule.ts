@@ -95,6 +95,9 @@ export class Schedule {
     for (const entry of gone) {
       entry.removed = true;
       this.cancelTimers(entry);
+      // A jittered tick not yet acted on would not run anyway; it must not hold up the end.
+      for (const jitter of entry.jitters) jitter.cancel();
+      entry.jitters.clear();
       if (!entry.done) this.retiring.add(entry);
       this.settle(entry);
     }
