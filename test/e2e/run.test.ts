@@ -225,6 +225,20 @@ describe('timerstack run', () => {
     expect(r.stderr).toContain('0 added, 1 removed');
   });
 
+  it('a removed timer\'s jittered tick, not yet run, does not hold up the end', async () => {
+    const file = tableFile('late: once 10ms --jitter 1h -- echo never\nb: every 100ms --count 6\n');
+    let child: ChildProcess | undefined;
+    const done = timerstack(['run', file], { onSpawn: (c) => (child = c) });
+    await waitFor(() => child !== undefined);
+    await new Promise((r) => setTimeout(r, 250));
+    writeFileSync(file, 'b: every 100ms --count 6\n');
+    child!.kill('SIGHUP');
+    const r = await done;
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain('never');
+    expect(r.stderr).toContain('1 kept, 0 changed, 0 added, 1 removed');
+  });
+
   it('a reload may add a command to a table that had none, and ends when the new timers are done', async () => {
     const file = tableFile('a: every 100ms --count 5\n');
     let child: ChildProcess | undefined;
