@@ -1,0 +1,193 @@
+#!/usr/bin/env node
+// `npm run bench`: timerstack side by side with a C timerfd loop, setInterval, a setTimeout
+// chain, a shell sleep loop and watch, on this machine, in one run.
+//
+//   node test/bench/run.js [--quick] [--json FILE] [--svg FILE] [--soak] [--explain]
+//                          [--only latency,drift,scale,startup,idle]
+//
+// Prints markdown tables (medians of alternating runs, ratios to the C loop), writes the plot to
+// test/bench/out/latency.svg (and to --svg FILE), and with --json FILE the same figures as JSON.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, release } from 'node:os';
+import path from 'node:path';
+import { BIN, OUT_DIR, ROOT, buildHelpers } from './lib/tools.mjs';
+import { latency, drift, watchLatency } from './scenarios/latency.mjs';
+import { scale, cliRunWorks } from './scenarios/scale.mjs';
+import { startup, idle } from './scenarios/startup.mjs';
+import { latencySvg } from './lib/svg.mjs';
+import { driftTable, internalLine, latencyTable, scaleTable, startupTable, targetsTable } from './lib/report.mjs';
+
+function parseArgs(argv) {
+  const opts = { quick: false, json: undefined, svg: undefined, soak: false, explain: false, only: undefined };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--quick') opts.quick = true;
+    else if (a === '--json') opts.json = value();
+    else if (a === '--svg') opts.svg = value();
+    else if (a === '--soak') opts.soak = true;
+    else if (a === '--explain') opts.explain = true;
+    else if (a === '--only') opts.only = new Set(value().split(','));
+    else throw new Error(`unknown option ${a} (use --quick, --json FILE, --svg FILE, --soak, --explain, --only LIST)`);
+  }
+  return opts;
+}
+
+export function machine() {
+  const model = (() => {
+    try {
+      return /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim();
+    } catch {
+      return undefined;
+    }
+  })();
+  return { cpus: cpus().length, model: model ?? cpus()[0]?.model ?? 'unknown', kernel: release(), node: process.version, arch: process.arch };
+}
+
+const t0 = Date.now();
+const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(0)}s`;
+const log = (text) => process.stderr.write(`[${elapsed()}] ${text}\n`);
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const want = (s) => !opts.only || opts.only.has(s);
+  if (!existsSync(path.join(ROOT, 'dist', 'cli.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm run bench does)');
+  const { tools, notes } = buildHelpers();
+  for (const n of notes) log(`note: ${n}`);
+  const m = machine();
+  log(`machine: ${m.cpus} CPUs, ${m.model}, Linux ${m.kernel}, Node ${m.node}; ${opts.quick ? 'quick' : 'full'} run`);
+  const q = opts.quick;
+  const results = { machine: { ...m, mode: q ? 'quick' : 'full', date: new Date().toISOString() }, notes };
+
+  if (want('latency')) {
+    log('latency: every 5 ms, 400 ticks, alternating with the C loop');
+    results.latency = await latency(tools, { rounds: q ? 2 : 5, comparatorRounds: q ? 1 : 2, log });
+    results.latency.watch = await watchLatency({ ticks: q ? 12 : 30, log });
+  }
+  if (want('drift')) {
+    log('drift: every 5 ms, 1000 ticks');
+    // Quick: the C loop's drift is ~0 by construction, and the sleep loop's shows in latency.
+    const ids = q ? ['timerstack', 'setInterval'] : ['c', 'timerstack', 'setInterval', 'setTimeout', 'sleep'];
+    results.drift = await drift(tools, { rounds: q ? 1 : 2, ids, log });
+  }
+  // Idle runs sleep for 10 s: they overlap startup and scale, which they do not disturb once
+  // they have started (startup waits for that).
+  let idleRun;
+  if (want('idle')) {
+    log('idle: once 10s vs once 0 (in the background)');
+    idleRun = idle(tools, { parallel: q ? 2 : 3, base: q ? 3 : 5, log });
+    await idleRun.ready;
+  }
+  if (want('startup')) {
+    log('startup: alternating spawns');
+    results.startup = startup({ rounds: q ? 10 : 20, log });
+  }
+  if (want('scale')) {
+    const cli = !q && (await cliRunWorks());
+    log(`scale: 1k, 10k, 100k timers${cli ? ' (and `run -` with 100k)' : q ? ' (library; `run -` with 100k in the full run)' : ' (`run -` not available yet: library only)'}`);
+    results.scale = await scale(tools, { counts: [1000, 10_000, 100_000], rounds: q ? 1 : 2, cli, quick: q, log });
+  }
+  if (idleRun) results.idle = await idleRun.result;
+  if (opts.soak) {
+    const { soak } = await import('./scenarios/soak.mjs');
+    log('soak: 40,000 ticks at 250 µs, 1,500 runs at 2 ms');
+    results.soak = await soak(tools, { log });
+  }
+  if (opts.explain) {
+    const { explain } = await import('./scenarios/explain.mjs');
+    log('explain: where timerstack\'s latency goes');
+    results.explain = await explain(tools, { rounds: q ? 2 : 4, log });
+  }
+
+  results.targets = targets(results);
+  const md = report(results);
+  process.stdout.write(`${md}\n`);
+  if (results.latency) {
+    const svg = plot(results);
+    mkdirSync(OUT_DIR, { recursive: true });
+    writeFileSync(path.join(OUT_DIR, 'latency.svg'), svg);
+    if (opts.svg) writeFileSync(opts.svg, svg);
+    log(`plot: ${path.relative(process.cwd(), path.join(OUT_DIR, 'latency.svg'))}${opts.svg ? ` and ${opts.svg}` : ''}`);
+  }
+  writeFileSync(path.join(OUT_DIR, 'results.md'), `${md}\n`);
+  if (opts.json) {
+    writeFileSync(opts.json, `${JSON.stringify(results, null, 2)}\n`);
+    log(`JSON: ${opts.json}`);
+  }
+  log(`done in ${elapsed()}`);
+}
+
+function targets(r) {
+  const out = [];
+  const ts = r.latency?.contenders.timerstack;
+  if (ts && !ts.error && ts.p50_ratio !== undefined) {
+    out.push({ name: 'latency p50 vs C loop', bar: '≤ 1.35x', measured: `${ts.p50_ratio}x`, met: ts.p50_ratio <= 1.35 });
+    out.push({ name: 'latency p90 vs C loop', bar: '≤ 1.6x', measured: `${ts.p90_ratio}x`, met: ts.p90_ratio <= 1.6 });
+  }
+  const d = r.drift?.contenders.timerstack;
+  if (d && !d.error) out.push({ name: 'drift over 1000 ticks', bar: '< 0.5 ms', measured: `${d.drift_ms} ms`, met: Math.abs(d.drift_ms) < 0.5 });
+  const s = r.startup?.commands.once0;
+  if (s) out.push({ name: '`once 0` startup vs `node -e 0`', bar: '≤ 1.6x', measured: `${s.ratio}x (${s.median_ms} ms)`, met: s.ratio <= 1.6 });
+  if (r.idle) out.push({ name: 'idle CPU for `once 10s`', bar: '< 30 ms', measured: `${r.idle.idle_cpu_ms} ms`, met: r.idle.idle_cpu_ms < 30 });
+  const big = r.scale?.counts?.[100000]?.timerstack;
+  if (big) {
+    out.push({ name: 'arming 100,000 timers (library)', bar: '< 1 s', measured: big.error ?? `${big.arm_ms} ms`, met: !big.error && big.arm_ms < 1000 });
+    out.push({
+      name: 'expirations / s on one core, NDJSON (library, 100k)',
+      bar: '≥ 200,000',
+      measured: big.error ? big.error : big.expirations_per_cpu_s.toLocaleString('en-US'),
+      met: !big.error && big.expirations_per_cpu_s >= 200_000 && big.lines === big.expected,
+    });
+  }
+  const cli = r.scale?.cli;
+  if (cli) {
+    out.push({ name: '`run -` 100k: all events', bar: '200,000', measured: cli.events.toLocaleString('en-US'), met: cli.events === cli.expected });
+    out.push({ name: '`run -` 100k: wall time', bar: '< 10 s', measured: `${cli.wall_s} s`, met: cli.wall_s < 10 });
+    if (cli.peak_rss_mb !== undefined) out.push({ name: '`run -` 100k: peak RSS', bar: '< 400 MB', measured: `${cli.peak_rss_mb} MB`, met: cli.peak_rss_mb < 400 });
+  } else if (r.scale) {
+    out.push({ name: '`run -` 100k timers', bar: 'all events, < 10 s, < 400 MB', measured: `not measured: ${r.scale.notes[0] ?? 'skipped'}`, met: undefined });
+  }
+  for (const t of r.soak?.targets ?? []) out.push(t);
+  return out;
+}
+
+function report(r) {
+  const m = r.machine;
+  const parts = [`## timerstack bench (${m.mode}) — ${m.cpus} × ${m.model}, Linux ${m.kernel}, Node ${m.node}`];
+  if (r.latency) {
+    parts.push(latencyTable(r.latency, r.latency.watch));
+    const inner = internalLine(r.latency);
+    if (inner) parts.push(inner);
+    if (r.latency.watch?.note) parts.push(`watch: ${r.latency.watch.note}`);
+  }
+  if (r.drift) parts.push(driftTable(r.drift, r.latency?.watch));
+  if (r.scale) parts.push(scaleTable(r.scale));
+  if (r.startup || r.idle) parts.push(startupTable(r.startup ?? { rounds: 0, commands: {} }, r.idle));
+  if (r.soak) parts.push(r.soak.text);
+  if (r.explain) parts.push(r.explain.text);
+  if (r.targets.length) parts.push(targetsTable(r.targets));
+  for (const n of r.notes) parts.push(`note: ${n}`);
+  return parts.join('\n\n');
+}
+
+function plot(r) {
+  const rows = [];
+  for (const [id, c] of Object.entries(r.latency.contenders)) {
+    rows.push({ label: c.label, samples: c.samples, kind: id === 'c' ? 'floor' : id.startsWith('timerstack') ? 'timerstack' : 'other' });
+  }
+  for (const c of Object.values(r.latency.watch?.contenders ?? {})) rows.push({ label: `${c.label} (100 ms period)`, samples: c.samples, kind: 'other' });
+  const m = r.machine;
+  return latencySvg(rows, {
+    title: 'Lateness of each tick at an independent reader (every 5 ms, 400 ticks)',
+    subtitle: `${m.cpus} × ${m.model}, Linux ${m.kernel}, Node ${m.node}; ${r.latency.rounds} alternating rounds pooled`,
+  });
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench: ${err.stack ?? err}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,198 @@
+// Latency and drift: every contender prints one line per tick into the stamping reader; each
+// line's arrival is compared with an ideal grid of the contender's period, anchored at the line
+// that came earliest relative to its slot (so no clock is shared with the contender).
+import { spawn } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { median, round, summary } from '../lib/stats.mjs';
+import { runStamped } from '../lib/spawn.mjs';
+import { BENCH_DIR, BIN, which } from '../lib/tools.mjs';
+
+const node = process.execPath;
+const contender = (name) => path.join(BENCH_DIR, 'contenders', name);
+
+// Contenders in the order of the table; argv(periodMs, count). `c` is the floor.
+export function contenders(tools) {
+  const list = [];
+  if (tools.cloop) list.push({ id: 'c', label: 'C timerfd + epoll', argv: (p, n) => [tools.cloop, 'tick', String(p * 1e6), String(n)] });
+  list.push(
+    { id: 'timerstack', label: 'timerstack every (text)', argv: (p, n) => [node, BIN, 'every', `${p}ms`, '--count', String(n)] },
+    { id: 'timerstack-json', label: 'timerstack every --json', json: true, argv: (p, n) => [node, BIN, 'every', `${p}ms`, '--count', String(n), '--json'] },
+    { id: 'setInterval', label: 'node setInterval', argv: (p, n) => [node, contender('interval.mjs'), String(p), String(n)] },
+    { id: 'setTimeout', label: 'node setTimeout chain', argv: (p, n) => [node, contender('timeout-chain.mjs'), String(p), String(n)] },
+    {
+      id: 'sleep',
+      label: 'sh sleep loop',
+      argv: (p, n) => ['sh', '-c', 'i=0; while [ "$i" -lt "$1" ]; do i=$((i+1)); echo "tick $i"; sleep "$2"; done', 'sh', String(n), String(p / 1000)],
+    },
+  );
+  return list;
+}
+
+// The tick a line reports ("tick":N in NDJSON, "tick N" in text), else its position.
+function tickOf(text, index) {
+  const m = /"tick":(\d+)/.exec(text) ?? /\btick (\d+)/.exec(text);
+  return m ? Number(m[1]) : index + 1;
+}
+
+// Lateness (µs) of each line against the grid anchored at its earliest line.
+export function analyze(lines, periodUs) {
+  const offsets = [];
+  const internal = [];
+  let missed = 0;
+  lines.forEach((line, i) => {
+    const tick = tickOf(line.text, i);
+    offsets.push(line.t - (tick - 1) * periodUs);
+    const exp = /"expirations":(\d+)/.exec(line.text) ?? /expirations (\d+)/.exec(line.text);
+    if (exp && Number(exp[1]) > 1) missed += Number(exp[1]) - 1;
+    const l = /lateness_us"?[:\s]\s*([\d.eE+-]+)/.exec(line.text);
+    if (l) internal.push(Number(l[1]));
+  });
+  const anchor = Math.min(...offsets);
+  return { lateness: offsets.map((o) => o - anchor), internal, missed, lines: lines.length };
+}
+
+async function runOnce(tools, c, periodMs, count) {
+  const r = await runStamped(tools, c.argv(periodMs, count), { timeoutMs: count * periodMs * 4 + 20_000 });
+  if (r.status !== 0 || r.lines.length === 0) {
+    return { error: `exit ${r.status}${r.stderr ? `: ${r.stderr.trim().split('\n').pop()}` : ''}` };
+  }
+  return analyze(r.lines, periodMs * 1000);
+}
+
+// Alternating rounds: in each, the C loop first, then timerstack (text and JSON), then — in the
+// first `comparatorRounds` rounds — the other contenders. Ratios are taken within a round.
+export async function latency(tools, { rounds, comparatorRounds, periodMs = 5, count = 400, log }) {
+  const all = contenders(tools);
+  const main = new Set(['c', 'timerstack', 'timerstack-json']);
+  const runs = Object.fromEntries(all.map((c) => [c.id, []]));
+  for (let r = 0; r < rounds; r++) {
+    for (const c of all) {
+      if (!main.has(c.id) && r >= comparatorRounds) continue;
+      const result = await runOnce(tools, c, periodMs, count);
+      result.round = r;
+      runs[c.id].push(result);
+      log(`  latency round ${r + 1}/${rounds} ${c.id.padEnd(16)} ${result.error ?? `p50 ${round(summary(result.lateness).p50)} µs`}`);
+    }
+  }
+  return collect(all, runs, { periodMs, count, rounds });
+}
+
+function collect(all, runs, meta) {
+  const out = { period_ms: meta.periodMs, ticks: meta.count, rounds: meta.rounds, contenders: {} };
+  const cByRound = new Map((runs.c ?? []).filter((r) => !r.error).map((r) => [r.round, summary(r.lateness)]));
+  for (const c of all) {
+    const ok = runs[c.id].filter((r) => !r.error);
+    const entry = { label: c.label, runs: runs[c.id].length };
+    if (ok.length === 0) {
+      entry.error = runs[c.id][0]?.error ?? 'not run';
+      out.contenders[c.id] = entry;
+      continue;
+    }
+    const sums = ok.map((r) => summary(r.lateness));
+    for (const k of ['p50', 'p90', 'p99', 'max']) entry[`${k}_us`] = round(median(sums.map((s) => s[k])));
+    entry.lines = median(ok.map((r) => r.lines));
+    entry.missed = median(ok.map((r) => r.missed));
+    if (c.id !== 'c' && cByRound.size) {
+      for (const k of ['p50', 'p90', 'p99']) {
+        const ratios = ok.filter((r) => cByRound.has(r.round)).map((r) => summary(r.lateness)[k] / cByRound.get(r.round)[k]);
+        if (ratios.length) entry[`${k}_ratio`] = round(median(ratios), 2);
+      }
+    }
+    if (ok.every((r) => r.internal.length)) {
+      const inner = ok.map((r) => summary(r.internal));
+      entry.internal = Object.fromEntries(['p50', 'p90', 'p99', 'max'].map((k) => [`${k}_us`, round(median(inner.map((s) => s[k])))]));
+    }
+    // Every run's lateness, pooled, for the plot (not written to JSON).
+    Object.defineProperty(entry, 'samples', { value: ok.flatMap((r) => r.lateness), enumerable: false });
+    out.contenders[c.id] = entry;
+  }
+  return out;
+}
+
+// Drift: how much the median lateness of the last tenth exceeds that of the first tenth.
+export async function drift(tools, { rounds, periodMs = 5, count = 1000, ids, log }) {
+  const all = contenders(tools).filter((c) => ids.includes(c.id));
+  const out = { period_ms: periodMs, ticks: count, rounds, contenders: {} };
+  const per = Object.fromEntries(all.map((c) => [c.id, []]));
+  for (let r = 0; r < rounds; r++) {
+    for (const c of all) {
+      if (c.id === 'sleep' && r > 0) continue;
+      const a = await runOnce(tools, c, periodMs, count);
+      if (a.error) {
+        per[c.id].push({ error: a.error });
+        log(`  drift round ${r + 1}/${rounds} ${c.id.padEnd(16)} ${a.error}`);
+        continue;
+      }
+      const tenth = Math.max(1, Math.floor(a.lateness.length / 10));
+      const first = median(a.lateness.slice(0, tenth));
+      const last = median(a.lateness.slice(-tenth));
+      per[c.id].push({ driftUs: last - first, lines: a.lines });
+      log(`  drift round ${r + 1}/${rounds} ${c.id.padEnd(16)} ${round((last - first) / 1000, 3)} ms`);
+    }
+  }
+  for (const c of all) {
+    const ok = per[c.id].filter((x) => !x.error);
+    out.contenders[c.id] = ok.length
+      ? { label: c.label, runs: ok.length, drift_ms: round(median(ok.map((x) => x.driftUs)) / 1000, 3), per_tick_us: round(median(ok.map((x) => x.driftUs)) / (count * 0.9), 2) }
+      : { label: c.label, error: per[c.id][0]?.error ?? 'not run' };
+  }
+  return out;
+}
+
+// procps watch: it needs a terminal (run under `script`) and its period is at least 0.1 s, so it
+// is measured at 0.1 s: the command it runs appends a wall-clock stamp to a file.
+export async function watchLatency({ ticks, log }) {
+  const out = { period_ms: 100, ticks, contenders: {} };
+  if (!which('watch') || !which('script')) {
+    out.note = `skipped: ${which('watch') ? 'script' : 'watch'} is not installed`;
+    return out;
+  }
+  for (const [id, flag] of [['watch-n', []], ['watch-p', ['-p']]]) {
+    const file = path.join(tmpdir(), `timerstack-bench-watch-${process.pid}-${id}`);
+    rmSync(file, { force: true });
+    const cmd = `watch -t -n 0.1 ${flag.join(' ')} -x sh -c 'date +%s%N >> "$0"' ${JSON.stringify(file)}`;
+    await new Promise((resolve) => {
+      const child = spawn('script', ['-qc', cmd, '/dev/null'], { detached: true, stdio: 'ignore', env: { ...process.env, TERM: process.env.TERM || 'xterm' } });
+      const timer = setTimeout(() => {
+        try {
+          process.kill(-child.pid, 'SIGTERM');
+        } catch {
+          // already gone
+        }
+      }, ticks * 100 + 250);
+      child.on('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      child.on('error', () => resolve());
+    });
+    let stamps = [];
+    try {
+      stamps = readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((s) => Number(BigInt(s) / 1000n));
+      rmSync(file, { force: true });
+    } catch {
+      // no stamps: watch did not run
+    }
+    if (stamps.length < 3) {
+      out.contenders[id] = { label: `watch -n 0.1 ${flag.join(' ')}`.trim(), error: 'watch did not run under script' };
+      continue;
+    }
+    const a = analyze(stamps.map((t) => ({ t, text: '' })), 100_000);
+    const s = summary(a.lateness);
+    const drift = median(a.lateness.slice(-3)) - median(a.lateness.slice(0, 3));
+    out.contenders[id] = {
+      label: `watch -n 0.1 ${flag.join(' ')}`.trim(),
+      lines: stamps.length,
+      p50_us: round(s.p50),
+      p90_us: round(s.p90),
+      p99_us: round(s.p99),
+      max_us: round(s.max),
+      drift_ms: round(drift / 1000, 2),
+    };
+    Object.defineProperty(out.contenders[id], 'samples', { value: a.lateness, enumerable: false });
+    log(`  watch ${id}: ${stamps.length} runs, p50 ${round(s.p50)} µs, drift over ${stamps.length} ticks ${round(drift / 1000, 2)} ms`);
+  }
+  return out;
+}

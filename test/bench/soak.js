@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+// `npm run soak`: the soak scenario alone (also `npm run bench -- --soak`).
+//   node test/bench/soak.js [--json FILE]
+import { writeFileSync } from 'node:fs';
+import { buildHelpers } from './lib/tools.mjs';
+import { soak } from './scenarios/soak.mjs';
+import { targetsTable } from './lib/report.mjs';
+
+const args = process.argv.slice(2);
+const jsonAt = args.indexOf('--json');
+const log = (text) => process.stderr.write(`${text}\n`);
+const { tools } = buildHelpers();
+const result = await soak(tools, { log });
+process.stdout.write(`${result.text}\n\n${targetsTable(result.targets)}\n`);
+if (jsonAt >= 0 && args[jsonAt + 1]) writeFileSync(args[jsonAt + 1], `${JSON.stringify({ soak: result }, null, 2)}\n`);
+if (result.targets.some((t) => t.met === false)) process.exitCode = 1;
