@@ -81,6 +81,7 @@ interface Source {
 }
 
 let nextTimerId = 1;
+const QUEUE_BATCH = 4096;
 
 export class LoopTimer implements HeapItem {
   readonly id = nextTimerId++;
@@ -380,7 +381,9 @@ export class Loop {
     this.clockCache.set(queue.clockid, now);
     const heap = queue.heap;
     const due: LoopTimer[] = [];
-    for (let top = heap.peek(); top && top.deadline <= now; top = heap.peek()) {
+    // At most a batch per wake-up: the rest stay due, and the queue's timerfd, re-armed for a
+    // past deadline, fires again at once — after output was flushed (and backpressure applied).
+    for (let top = heap.peek(); top && top.deadline <= now && due.length < QUEUE_BATCH; top = heap.peek()) {
       heap.pop();
       due.push(top);
     }

@@ -37,7 +37,7 @@ interface Entry {
   runner: CommandRunner | undefined;
   skipped: number;
   // Jitter-delayed ticks not yet acted on (cancelled by stop()).
-  jitters: Set<LoopTimer>;
+  jitters: Set<LoopTimer> | undefined;
   lastStatus: number | undefined;
   settling: boolean;
   done: boolean;
@@ -96,8 +96,7 @@ export class Schedule {
       entry.removed = true;
       this.cancelTimers(entry);
       // A jittered tick not yet acted on would not run anyway; it must not hold up the end.
-      for (const jitter of entry.jitters) jitter.cancel();
-      entry.jitters.clear();
+      this.cancelJitters(entry);
       if (!entry.done) this.retiring.add(entry);
       this.settle(entry);
     }
@@ -131,10 +130,7 @@ export class Schedule {
     this.stopping = true;
     for (const entry of this.entries) this.cancelTimers(entry);
     const all = [...this.entries, ...this.retiring];
-    for (const entry of all) {
-      for (const jitter of entry.jitters) jitter.cancel();
-      entry.jitters.clear();
-    }
+    for (const entry of all) this.cancelJitters(entry);
     await Promise.all(all.map((e) => (e.runner ? e.runner.stop(signal ?? 'SIGTERM') : undefined)));
     this.end({ status });
   }
@@ -218,11 +214,11 @@ export class Schedule {
     if (spec.jitterNs > 0n) {
       const delay = BigInt(Math.floor(this.random() * Number(spec.jitterNs)));
       const jitter = this.loop.add({ delay, clock: 'monotonic' }, () => {
-        entry.jitters.delete(jitter);
+        entry.jitters?.delete(jitter);
         if (!this.stopping && !entry.removed) act();
         this.settle(entry);
       });
-      entry.jitters.add(jitter);
+      (entry.jitters ??= new Set()).add(jitter);
     } else {
       act();
     }
@@ -245,6 +241,11 @@ export class Schedule {
     this.settle(entry);
   }
 
+  private cancelJitters(entry: Entry): void {
+    for (const jitter of entry.jitters ?? []) jitter.cancel();
+    entry.jitters = undefined;
+  }
+
   private cancelTimers(entry: Entry): void {
     entry.timer?.cancel();
     for (const t of entry.limits) t.cancel();
@@ -254,7 +255,7 @@ export class Schedule {
   // An entry is done when its timer has ended, no jittered tick waits, and no run is left
   // (idle() also covers a run still being started).
   private settle(entry: Entry): void {
-    if (entry.done || entry.settling || entry.timer?.armed || entry.jitters.size > 0) return;
+    if (entry.done || entry.settling || entry.timer?.armed || (entry.jitters?.size ?? 0) > 0) return;
     const runner = entry.runner;
     if (runner) {
       entry.settling = true;
@@ -297,7 +298,7 @@ function newEntry(spec: TimerSpec): Entry {
     limits: [],
     runner: undefined,
     skipped: 0,
-    jitters: new Set(),
+    jitters: undefined,
     lastStatus: undefined,
     settling: false,
     done: false,

@@ -105,10 +105,23 @@ export function formatInstant(ns: bigint): string {
     sec -= 1n;
     frac += NS_PER_SEC;
   }
-  const base = new Date(Number(sec) * 1000).toISOString().slice(0, -5);
-  if (frac === 0n) return `${base}Z`;
-  return `${base}.${frac.toString().padStart(9, '0').replace(/0+$/, '')}Z`;
+  // Events come many to a second: the date part is formatted once per second.
+  if (sec !== lastSecond) {
+    lastSecond = sec;
+    lastBase = new Date(Number(sec) * 1000).toISOString().slice(0, -5);
+  }
+  if (frac === 0n) return `${lastBase}Z`;
+  let digits = Number(frac);
+  let width = 9;
+  while (digits % 10 === 0) {
+    digits /= 10;
+    width--;
+  }
+  return `${lastBase}.${String(digits).padStart(width, '0')}Z`;
 }
+
+let lastSecond = -1n;
+let lastBase = '';
 
 interface Wall {
   h: number;
