@@ -3,7 +3,11 @@
 // chain, a shell sleep loop and watch, on this machine, in one run.
 //
 //   node test/bench/run.js [--quick] [--json FILE] [--svg FILE] [--soak] [--explain]
-//                          [--only latency,drift,scale,startup,idle]
+//                          [--only latency,drift,scale,startup,idle] [--rounds N]
+//                          [--ab BIN[,BIN...]]
+//
+// --ab adds other builds of timerstack (a bin/timerstack.js in another checkout, say with a
+// change to src/) to the latency rounds, to measure a change against this one side by side.
 //
 // Prints markdown tables (medians of alternating runs, ratios to the C loop), writes the plot to
 // test/bench/out/latency.svg (and to --svg FILE), and with --json FILE the same figures as JSON.
@@ -18,7 +22,7 @@ import { latencySvg } from './lib/svg.mjs';
 import { driftTable, internalLine, latencyTable, scaleTable, startupTable, targetsTable } from './lib/report.mjs';
 
 function parseArgs(argv) {
-  const opts = { quick: false, json: undefined, svg: undefined, soak: false, explain: false, only: undefined };
+  const opts = { quick: false, json: undefined, svg: undefined, soak: false, explain: false, only: undefined, rounds: undefined, ab: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -32,7 +36,9 @@ function parseArgs(argv) {
     else if (a === '--soak') opts.soak = true;
     else if (a === '--explain') opts.explain = true;
     else if (a === '--only') opts.only = new Set(value().split(','));
-    else throw new Error(`unknown option ${a} (use --quick, --json FILE, --svg FILE, --soak, --explain, --only LIST)`);
+    else if (a === '--rounds') opts.rounds = Number(value());
+    else if (a === '--ab') opts.ab = value().split(',').map((p) => path.resolve(p));
+    else throw new Error(`unknown option ${a} (use --quick, --json FILE, --svg FILE, --soak, --explain, --only LIST, --rounds N, --ab BINS)`);
   }
   return opts;
 }
@@ -65,8 +71,9 @@ async function main() {
 
   if (want('latency')) {
     log('latency: every 5 ms, 400 ticks, alternating with the C loop');
-    results.latency = await latency(tools, { rounds: q ? 2 : 5, comparatorRounds: q ? 1 : 2, log });
-    results.latency.watch = await watchLatency({ ticks: q ? 12 : 30, log });
+    const rounds = opts.rounds ?? (q ? 2 : 5);
+    results.latency = await latency(tools, { rounds, comparatorRounds: Math.min(rounds, q ? 1 : 2), ab: opts.ab, log });
+    results.latency.watch = await watchLatency({ ticks: q ? 10 : 30, log });
   }
   if (want('drift')) {
     log('drift: every 5 ms, 1000 ticks');

@@ -7,16 +7,24 @@ const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 export function fmtUs(us) {
   if (!Number.isFinite(us)) return '–';
   if (us >= 1e6) return `${(us / 1e6).toFixed(2)} s`;
+  if (us >= 1e5) return `${Math.round(us / 1e3)} ms`;
   if (us >= 1e4) return `${(us / 1e3).toFixed(1)} ms`;
   if (us >= 1e3) return `${(us / 1e3).toFixed(2)} ms`;
   return `${Math.round(us)} µs`;
+}
+
+// 10^d µs as an axis label: 1 µs, 10 µs, 100 µs, 1 ms, 10 ms, 100 ms, 1 s, 10 s.
+function decade(d) {
+  const units = ['µs', 'ms', 's'];
+  const u = Math.min(2, Math.floor(d / 3));
+  return `${10 ** (d - u * 3)} ${units[u]}`;
 }
 
 // rows: [{ label, samples: number[] (µs), kind: 'floor' | 'timerstack' | 'other' }]
 export function latencySvg(rows, { title, subtitle }) {
   const data = rows.filter((r) => r.samples && r.samples.length).map((r) => ({ ...r, s: summary(r.samples) }));
   const left = 230;
-  const right = 150;
+  const right = 200;
   const plotW = 560;
   const top = 58;
   const rowH = 34;
@@ -34,7 +42,7 @@ export function latencySvg(rows, { title, subtitle }) {
   for (let d = lo; d <= hi; d++) {
     const gx = x(10 ** d).toFixed(1);
     parts.push(`<line x1="${gx}" y1="${top - 6}" x2="${gx}" y2="${top + data.length * rowH}" stroke="#e3e3e3"/>`);
-    parts.push(`<text x="${gx}" y="${top + data.length * rowH + 16}" text-anchor="middle" fill="#555">${fmtUs(10 ** d)}</text>`);
+    parts.push(`<text x="${gx}" y="${top + data.length * rowH + 16}" text-anchor="middle" fill="#555">${decade(d)}</text>`);
   }
   data.forEach((d, i) => {
     const cy = top + i * rowH + rowH / 2;

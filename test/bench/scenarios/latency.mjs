@@ -13,12 +13,16 @@ const node = process.execPath;
 const contender = (name) => path.join(BENCH_DIR, 'contenders', name);
 
 // Contenders in the order of the table; argv(periodMs, count). `c` is the floor.
-export function contenders(tools) {
+export function contenders(tools, ab = []) {
   const list = [];
   if (tools.cloop) list.push({ id: 'c', label: 'C timerfd + epoll', argv: (p, n) => [tools.cloop, 'tick', String(p * 1e6), String(n)] });
   list.push(
     { id: 'timerstack', label: 'timerstack every (text)', argv: (p, n) => [node, BIN, 'every', `${p}ms`, '--count', String(n)] },
     { id: 'timerstack-json', label: 'timerstack every --json', json: true, argv: (p, n) => [node, BIN, 'every', `${p}ms`, '--count', String(n), '--json'] },
+    ...ab.flatMap((bin, i) => [
+      { id: `ab${i + 1}`, main: true, label: `B${i + 1} every (text): ${bin}`, argv: (p, n) => [node, bin, 'every', `${p}ms`, '--count', String(n)] },
+      { id: `ab${i + 1}-json`, main: true, label: `B${i + 1} every --json`, argv: (p, n) => [node, bin, 'every', `${p}ms`, '--count', String(n), '--json'] },
+    ]),
     { id: 'setInterval', label: 'node setInterval', argv: (p, n) => [node, contender('interval.mjs'), String(p), String(n)] },
     { id: 'setTimeout', label: 'node setTimeout chain', argv: (p, n) => [node, contender('timeout-chain.mjs'), String(p), String(n)] },
     {
@@ -61,19 +65,33 @@ async function runOnce(tools, c, periodMs, count) {
   return analyze(r.lines, periodMs * 1000);
 }
 
-// Alternating rounds: in each, the C loop first, then timerstack (text and JSON), then — in the
-// first `comparatorRounds` rounds — the other contenders. Ratios are taken within a round.
-export async function latency(tools, { rounds, comparatorRounds, periodMs = 5, count = 400, log }) {
-  const all = contenders(tools);
-  const main = new Set(['c', 'timerstack', 'timerstack-json']);
+// Alternating runs: C, timerstack, C, timerstack --json, ... — each timerstack run is paired with
+// the C run just before it, and the ratio is taken within the pair (the machine's state drifts
+// over seconds, so a pair shares it). In the first `comparatorRounds` rounds the other contenders
+// follow, paired with the round's last C run (their ratios are in the hundreds anyway).
+export async function latency(tools, { rounds, comparatorRounds, periodMs = 5, count = 400, ab = [], log }) {
+  const all = contenders(tools, ab);
+  const main = new Set(['timerstack', 'timerstack-json', ...all.filter((c) => c.main).map((c) => c.id)]);
+  const cloop = all.find((c) => c.id === 'c');
   const runs = Object.fromEntries(all.map((c) => [c.id, []]));
+  const once = async (c, r, pair) => {
+    const result = await runOnce(tools, c, periodMs, count);
+    result.round = r;
+    if (pair && !pair.error) result.pair = summary(pair.lateness);
+    runs[c.id].push(result);
+    log(`  latency round ${r + 1}/${rounds} ${c.id.padEnd(16)} ${result.error ?? `p50 ${round(summary(result.lateness).p50)} µs`}`);
+    return result;
+  };
   for (let r = 0; r < rounds; r++) {
+    let lastC;
     for (const c of all) {
-      if (!main.has(c.id) && r >= comparatorRounds) continue;
-      const result = await runOnce(tools, c, periodMs, count);
-      result.round = r;
-      runs[c.id].push(result);
-      log(`  latency round ${r + 1}/${rounds} ${c.id.padEnd(16)} ${result.error ?? `p50 ${round(summary(result.lateness).p50)} µs`}`);
+      if (c.id === 'c') continue;
+      if (main.has(c.id)) {
+        if (cloop) lastC = await once(cloop, r);
+        await once(c, r, lastC);
+      } else if (r < comparatorRounds) {
+        await once(c, r, lastC);
+      }
     }
   }
   return collect(all, runs, { periodMs, count, rounds });
@@ -81,7 +99,6 @@ export async function latency(tools, { rounds, comparatorRounds, periodMs = 5, c
 
 function collect(all, runs, meta) {
   const out = { period_ms: meta.periodMs, ticks: meta.count, rounds: meta.rounds, contenders: {} };
-  const cByRound = new Map((runs.c ?? []).filter((r) => !r.error).map((r) => [r.round, summary(r.lateness)]));
   for (const c of all) {
     const ok = runs[c.id].filter((r) => !r.error);
     const entry = { label: c.label, runs: runs[c.id].length };
@@ -94,10 +111,12 @@ function collect(all, runs, meta) {
     for (const k of ['p50', 'p90', 'p99', 'max']) entry[`${k}_us`] = round(median(sums.map((s) => s[k])));
     entry.lines = median(ok.map((r) => r.lines));
     entry.missed = median(ok.map((r) => r.missed));
-    if (c.id !== 'c' && cByRound.size) {
+    if (c.id !== 'c') {
       for (const k of ['p50', 'p90', 'p99']) {
-        const ratios = ok.filter((r) => cByRound.has(r.round)).map((r) => summary(r.lateness)[k] / cByRound.get(r.round)[k]);
+        const ratios = ok.filter((r) => r.pair).map((r) => summary(r.lateness)[k] / r.pair[k]);
         if (ratios.length) entry[`${k}_ratio`] = round(median(ratios), 2);
+        // Every pair's ratio, so the spread shows.
+        if (k !== 'p99' && ratios.length) entry[`${k}_ratios`] = ratios.map((x) => round(x, 2));
       }
     }
     if (ok.every((r) => r.internal.length)) {
@@ -112,13 +131,14 @@ function collect(all, runs, meta) {
 }
 
 // Drift: how much the median lateness of the last tenth exceeds that of the first tenth.
+// timerstack runs `rounds` times; the others once (their drift is large or ~0 by construction).
 export async function drift(tools, { rounds, periodMs = 5, count = 1000, ids, log }) {
   const all = contenders(tools).filter((c) => ids.includes(c.id));
   const out = { period_ms: periodMs, ticks: count, rounds, contenders: {} };
   const per = Object.fromEntries(all.map((c) => [c.id, []]));
   for (let r = 0; r < rounds; r++) {
     for (const c of all) {
-      if (c.id === 'sleep' && r > 0) continue;
+      if (c.id !== 'timerstack' && r > 0) continue;
       const a = await runOnce(tools, c, periodMs, count);
       if (a.error) {
         per[c.id].push({ error: a.error });
