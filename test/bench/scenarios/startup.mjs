@@ -46,8 +46,8 @@ export function startup({ rounds, log }) {
   return out;
 }
 
-// Idle: `base` runs of `once 0`, then `parallel` runs of `once 10s` at once (they sleep, so they
-// do not disturb each other or what runs meanwhile). Returns { ready, result }: `ready` resolves
+// Idle: `base` runs of `once 0`, then `parallel` runs of `once 10s` side by side (they sleep, so
+// they do not disturb each other or what runs meanwhile). Returns { ready, result }: `ready` resolves
 // once the waits have started up and gone quiet (1.5 s), `result` with the figures.
 export function idle(tools, { parallel, base, log }) {
   let markReady;
@@ -56,10 +56,12 @@ export function idle(tools, { parallel, base, log }) {
     const zero = [];
     for (let i = 0; i < base; i++) zero.push(await runRusage(tools, [node, BIN, 'once', '0']));
     const during = [];
-    setTimeout(markReady, 1500);
+    // Started 400 ms apart, so that their startups (whose CPU counts too) do not compete.
+    setTimeout(markReady, 400 * (parallel - 1) + 1500);
     const waits = await Promise.all(
-      Array.from({ length: parallel }, () =>
-        runRusage(tools, [node, BIN, 'once', '10s'], {
+      Array.from({ length: parallel }, async (_, i) => {
+        await new Promise((r) => setTimeout(r, 400 * i));
+        return runRusage(tools, [node, BIN, 'once', '10s'], {
           timeoutMs: 30_000,
           onSpawn: (child) => {
             // CPU of all its threads between 3 s (well after startup) and 9.7 s. Not scaled: most of
@@ -72,8 +74,8 @@ export function idle(tools, { parallel, base, log }) {
               if (a !== undefined && b !== undefined) during.push(b - a);
             }, 9700);
           },
-        }),
-      ),
+        });
+      }),
     );
     const cpu = (rs) => rs.filter((r) => r.status === 0).map((r) => r.cpuMs);
     const zeroMs = median(cpu(zero));
