@@ -15,26 +15,30 @@ export function which(name) {
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
+const NO_C = 'no working C compiler (cc): the C loop is skipped (no ratios), lines are stamped by a Node reader, CPU is read by a Node preload';
+
 // Compiles each helper once (again only when its source is newer); returns paths and notes.
 export function buildHelpers() {
   mkdirSync(OUT_DIR, { recursive: true });
   const notes = [];
-  const tools = { reader: undefined, cloop: undefined, rusage: undefined, cc: which('cc') ?? which('gcc') ?? which('clang') };
+  // $CC as usual (CC=false shows what the bench does without a compiler).
+  const tools = { reader: undefined, cloop: undefined, rusage: undefined, cc: process.env.CC || which('cc') || which('gcc') || which('clang') };
   if (!tools.cc) {
-    notes.push('no C compiler (cc): the C loop is skipped, lines are stamped by a Node reader, CPU is read by a Node preload');
+    notes.push(NO_C);
     return { tools, notes };
   }
   for (const name of ['reader', 'cloop', 'rusage']) {
     const src = path.join(BENCH_DIR, `${name}.c`);
     const out = path.join(OUT_DIR, name);
-    if (!existsSync(out) || statSync(out).mtimeMs < statSync(src).mtimeMs) {
+    if (process.env.CC || !existsSync(out) || statSync(out).mtimeMs < statSync(src).mtimeMs) {
       const r = spawnSync(tools.cc, ['-O2', '-Wall', '-o', out, src], { encoding: 'utf8' });
       if (r.status !== 0) {
-        notes.push(`${name}.c did not compile (${(r.stderr || r.error?.message || '').split('\n')[0]}): skipped`);
+        notes.push(`${name}.c did not compile (${(r.stderr || r.error?.message || `exit ${r.status}`).split('\n')[0]}): skipped`);
         continue;
       }
     }
     tools[name] = out;
   }
+  if (!tools.reader && !tools.cloop && !tools.rusage) return { tools, notes: [`${NO_C} (${tools.cc} failed: ${notes[0]})`] };
   return { tools, notes };
 }
