@@ -6,7 +6,15 @@ import { statSync } from 'node:fs';
 
 const mtime = (rel) => statSync(new URL(rel, import.meta.url), { throwIfNoEntry: false })?.mtimeMs ?? -1;
 const entry = mtime('../dist/timerstack.mjs') >= mtime('../dist/cli.js') ? '../dist/timerstack.mjs' : '../dist/cli.js';
-const { main } = await import(entry);
+let main;
+try {
+  ({ main } = await import(entry));
+} catch (err) {
+  // Node reads timerstack's own files to start: with almost no fds left, say so in one line.
+  if (err?.code !== 'EMFILE' && err?.code !== 'ENFILE') throw err;
+  process.stderr.write(`timerstack: too many open files (${err.code}) while starting: raise \`ulimit -n\`\n`);
+  process.exit(1);
+}
 
 const result = await main(process.argv.slice(2), {
   stdout: process.stdout,

@@ -285,6 +285,19 @@ describe('colour and terminals', () => {
   });
 });
 
+describe('the fd budget', () => {
+  it.each([20, 21, 22, 24, 32])('with ulimit -n %i: a tick, or one clear line and exit 1 — never a stack trace', (n) => {
+    const r = spawnSync('bash', ['-c', `ulimit -n ${n}; "${process.execPath}" "${BIN}" every 10ms --count 1`], { env: baseEnv(), encoding: 'utf8', timeout: 10_000 });
+    if (r.status === 0) {
+      expect(lines(r.stdout)).toHaveLength(1);
+    } else {
+      expect(r.status).toBe(1);
+      expect(lines(r.stderr)).toHaveLength(1);
+      expect(r.stderr).toMatch(/^timerstack: .*(EMFILE|too many open files)/);
+    }
+  });
+});
+
 describe('--version', () => {
   it('prints the package version', async () => {
     const r = await timerstack(['--version']);
