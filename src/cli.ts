@@ -6,6 +6,7 @@ import { Chalk } from 'chalk';
 import { EXIT, TimerstackError, UsageError } from './errors.js';
 import { parseWords } from './spec/words.js';
 import { buildSpec, type TimerSpec } from './spec/timer.js';
+import { wallNow } from './spec/now.js';
 import { jsonFormatter, textFormatter, type Formatter } from './output/events.js';
 import { formatPlan } from './output/plan.js';
 import type { CommandName } from './spec/options.js';
@@ -101,7 +102,7 @@ async function dispatch(argv: readonly string[], io: Io): Promise<ExitResult> {
     const { runTable } = await import('./run/table-cli.js');
     return runTable(words, mode, io, { start: startSchedule });
   }
-  const spec = buildSpec(words, specContext('timer'));
+  const spec = buildSpec(words, { ...wallNow(), defaultName: 'timer' });
   if (words.options.has('dry-run')) {
     for (const text of formatPlan([spec], mode.json)) line(io.stdout, text);
     return { code: EXIT.ok };
@@ -109,14 +110,6 @@ async function dispatch(argv: readonly string[], io: Io): Promise<ExitResult> {
   return startSchedule([spec], mode, io, { countdown: spec.kind !== 'every' });
 }
 
-export function specContext(defaultName: string) {
-  const nowMs = Date.now();
-  return {
-    nowNs: BigInt(nowMs) * 1_000_000n,
-    utcOffsetNs: BigInt(-new Date(nowMs).getTimezoneOffset()) * 60_000_000_000n,
-    defaultName,
-  };
-}
 
 export interface StartOptions {
   countdown?: boolean;

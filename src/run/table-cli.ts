@@ -6,7 +6,8 @@ import { EXIT, TimerstackError, UsageError } from '../errors.js';
 import type { ParsedWords } from '../spec/words.js';
 import type { ExitResult, Io, OutputMode, ScheduleControl, StartOptions, startSchedule } from '../cli.js';
 import { formatPlan } from '../output/plan.js';
-import { decodeTable, diffTable, parseTable, type TableEntry, type TableTime } from './table.js';
+import { decodeTable, diffTable, parseTable, type TableEntry } from './table.js';
+import { wallNow } from '../spec/now.js';
 
 export interface TableDeps {
   start: typeof startSchedule;
@@ -18,13 +19,6 @@ const READ_ERRORS: Record<string, string> = {
   EISDIR: 'is a directory',
 };
 
-function tableTime(): TableTime {
-  const nowMs = Date.now();
-  return {
-    nowNs: BigInt(nowMs) * 1_000_000n,
-    utcOffsetNs: BigInt(-new Date(nowMs).getTimezoneOffset()) * 60_000_000_000n,
-  };
-}
 
 function readFile(file: string): Buffer {
   try {
@@ -52,7 +46,7 @@ export async function runTable(words: ParsedWords, mode: OutputMode, io: Io, dep
   const fromStdin = file === '-';
   const source = fromStdin ? 'stdin' : file;
   const bytes = fromStdin ? await readAll(io.stdin) : readFile(file);
-  const entries = parseTable(decodeTable(bytes, source), source, tableTime());
+  const entries = parseTable(decodeTable(bytes, source), source, wallNow());
   const specs = entries.map((e) => e.spec);
 
   if (words.options.has('check')) {
@@ -70,7 +64,7 @@ export async function runTable(words: ParsedWords, mode: OutputMode, io: Io, dep
   const reload = (control: ScheduleControl) => {
     let next: TableEntry[];
     try {
-      next = parseTable(decodeTable(readFile(file), source), source, tableTime());
+      next = parseTable(decodeTable(readFile(file), source), source, wallNow());
     } catch (err) {
       const message = err instanceof TimerstackError ? err.message : String(err);
       report(control, { event: 'reload-refused', file, error: message }, `reload refused: ${message} (the timers keep running as they were)`);

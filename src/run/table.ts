@@ -12,6 +12,7 @@
 //   [A-Za-z0-9_.-]+ (so they are safe in TIMERSTACK_TIMER and in file names); --name works too,
 //   but not both. Unnamed lines are called line-N. Names are unique in a table.
 // - Errors are `FILE:LINE: what`; the first bad line refuses the whole table.
+import type { WallNow } from '../spec/now.js';
 import { UsageError } from '../errors.js';
 import { quote } from '../spec/duration.js';
 import { buildSpec, type SpecContext, type TimerSpec } from '../spec/timer.js';
@@ -27,11 +28,8 @@ export interface TableEntry {
   spec: TimerSpec;
 }
 
-export interface TableTime {
-  // Wall-clock now and the local UTC offset, ns (see SpecContext).
-  nowNs: bigint;
-  utcOffsetNs: bigint;
-}
+// Wall-clock now and the local UTC offset, ns (see SpecContext).
+export type TableTime = WallNow;
 
 const SPACE = 0x20;
 const TAB = 0x09;
