@@ -110,7 +110,6 @@ async function dispatch(argv: readonly string[], io: Io): Promise<ExitResult> {
   return startSchedule([spec], mode, io, { countdown: spec.kind !== 'every' });
 }
 
-
 export interface StartOptions {
   countdown?: boolean;
   // Signals that stop the schedule (default SIGINT, SIGTERM, SIGHUP; a file table reloads on
@@ -191,7 +190,6 @@ export async function startSchedule(specs: TimerSpec[], mode: OutputMode, io: Io
       if (mode.verbose || r.status !== 0) toErr(err.run(r));
     },
     skip: (r: Parameters<Formatter['skip']>[0]) => toErr(err.skip(r)),
-    clockStep: (timer: string) => toErr(err.clockStep(timer)),
   };
 
   const schedule = new Schedule(loop, specs, reporter, (spec, hooks) => {

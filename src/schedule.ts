@@ -17,7 +17,6 @@ export interface Reporter {
   run(r: RunReport): void;
   // Ticks not run (overlap) or missed (the kernel counted more than one expiration).
   skip(r: SkipLine): void;
-  clockStep(timer: string): void;
 }
 
 export type RunnerFactory = (spec: TimerSpec, hooks: {

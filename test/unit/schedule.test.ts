@@ -21,13 +21,12 @@ function block(ms: number): void {
 // A Reporter that keeps every call, each tick with the wall time it arrived.
 function recorder() {
   const ticks: Array<TickReport & { arrivedNs: bigint }> = [];
-  const calls = { commandTick: [] as TickReport[], run: [] as RunReport[], skip: [] as SkipLine[], clockStep: [] as string[] };
+  const calls = { commandTick: [] as TickReport[], run: [] as RunReport[], skip: [] as SkipLine[] };
   const reporter: Reporter = {
     tick: (r) => ticks.push({ ...r, arrivedNs: clockNow(CLOCK_REALTIME) }),
     commandTick: (r) => calls.commandTick.push(r),
     run: (r) => calls.run.push(r),
     skip: (r) => calls.skip.push(r),
-    clockStep: (t) => calls.clockStep.push(t),
   };
   return { reporter, ticks, calls };
 }
@@ -61,7 +60,7 @@ describe('Schedule, timers without commands', () => {
       expect(ticks[i]!.tick).toBe(ticks[i - 1]!.tick + ticks[i]!.expirations);
       expect(ticks[i]!.scheduledNs - ticks[i - 1]!.scheduledNs).toBe(BigInt(ticks[i]!.expirations) * 10n * MS);
     }
-    expect(calls).toEqual({ commandTick: [], run: [], skip: [], clockStep: [] });
+    expect(calls).toEqual({ commandTick: [], run: [], skip: [] });
     expect(loop.size).toBe(0);
   });
 
