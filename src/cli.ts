@@ -7,6 +7,7 @@ import { EXIT, TimerstackError, UsageError } from './errors.js';
 import { parseWords } from './spec/words.js';
 import { buildSpec, type TimerSpec } from './spec/timer.js';
 import { wallNow } from './spec/now.js';
+import { assertLinux } from './native/libc.js';
 import { jsonFormatter, textFormatter, type Formatter } from './output/events.js';
 import { formatPlan } from './output/plan.js';
 import type { CommandName } from './spec/options.js';
@@ -87,6 +88,8 @@ async function dispatch(argv: readonly string[], io: Io): Promise<ExitResult> {
     io.stdout.write(await completion(argv, io.env));
     return { code: EXIT.ok };
   }
+  // Elsewhere than Linux nothing can be armed: say so before reading the rest.
+  assertLinux();
   const words = parseWords(argv, 'cli');
   if (words.help) {
     const { helpText } = await import('./help.js');

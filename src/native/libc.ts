@@ -90,12 +90,15 @@ interface Libc {
 
 let cached: Libc | undefined;
 
+// Throws a PlatformError (one clear line) where timerfd and epoll cannot exist.
+export function assertLinux(platform: string = process.platform): void {
+  if (platform !== 'linux') throw new PlatformError(`Linux is required (timerfd and epoll); this is ${platform}`);
+}
+
 // Loads libc once, on first use; fails with one clear line where timerfd cannot exist.
 export function libc(): Libc {
   if (cached) return cached;
-  if (process.platform !== 'linux') {
-    throw new PlatformError(`timerstack needs Linux (timerfd and epoll); this is ${process.platform}`);
-  }
+  assertLinux();
   let koffi: Koffi;
   try {
     koffi = createRequire(import.meta.url)('koffi') as Koffi;
