@@ -132,6 +132,7 @@ export class LoopTimer implements HeapItem {
 
 class FdSource implements Source {
   readonly members = new Set<LoopTimer>();
+  fired = false;
   constructor(
     private readonly loop: Loop,
     readonly fd: number,
@@ -221,7 +222,9 @@ export class Loop {
     this.start();
     const key = `${clockid}:${flags}:${first}:${interval}`;
     const group = this.shared.get(key);
-    if (group) {
+    // Only a schedule that has not fired yet is shared: a newcomer must not lose the
+    // expirations its own timerfd would have counted.
+    if (group && !group.fired) {
       group.members.add(timer);
       timer.source = group;
     } else if (this.fdsInUse < this.maxFds) {
@@ -360,6 +363,7 @@ export class Loop {
       throw err;
     }
     if (n === 0) return;
+    source.fired = true;
     this.clockCache.delete(source.clockid); // `time` must not predate the read that counted n (drainQueue refreshes too)
     // Copied: a handler may cancel members (or add timers that join this schedule).
     for (const timer of [...source.members]) {
@@ -388,6 +392,8 @@ export class Loop {
       due.push(top);
     }
     for (const timer of due) {
+      // A handler earlier in this batch may have cancelled it: not delivered, not re-queued.
+      if (timer.source !== queue) continue;
       const n = timer.interval === 0n ? 1 : Number((now - timer.deadline) / timer.interval) + 1;
       if (timer.interval > 0n) {
         timer.deadline += BigInt(n) * timer.interval;
@@ -466,7 +472,7 @@ export class Loop {
 
   private closeSource(source: FdSource): void {
     this.sources.delete(source.fd);
-    this.shared.delete(source.key);
+    if (this.shared.get(source.key) === source) this.shared.delete(source.key);
     this.epoll!.remove(source.fd);
     this.native.close(source.fd);
     this.fdsInUse--;

@@ -289,6 +289,24 @@ describe('Loop: shared timerfds', () => {
     expect(loop.fdCount).toBe(0);
   });
 
+  it('a timer added with the schedule of one that already fired gets its own fd and its missed expirations', async () => {
+    const loop = newLoop();
+    const rec = new Recorder();
+    const at = clockNow(CLOCK_MONOTONIC) + 5n * MS;
+    const first = loop.add({ at, interval: 5n * MS }, rec.handler);
+    await waitFor(() => rec.of(first).length > 0, 1000, 'the first timer');
+    sleepSync(12);
+    const late = loop.add({ at, interval: 5n * MS }, rec.handler);
+    expect(loop.fdCount).toBe(2);
+    await waitFor(() => rec.of(late).length > 0, 1000, 'the late timer');
+    // its own timerfd counted every period since `at`, as the kernel does
+    expect(rec.of(late)[0]!.tick).toBeGreaterThanOrEqual(3);
+    checkSequence(late, rec.of(late));
+    first.cancel();
+    late.cancel();
+    expect(loop.fdCount).toBe(0);
+  });
+
   it('cancelling one member keeps the shared fd for the others', async () => {
     const loop = newLoop();
     const rec = new Recorder();
@@ -374,6 +392,26 @@ describe('Loop: the deadline queue (past maxFds)', () => {
     }
     // 30 ms at 3–3.35 ms periods is ~9 deadlines per timer; allow for noise on a few.
     expect(counted).toBeGreaterThanOrEqual(40);
+  });
+
+  it('a queued timer cancelled by a handler earlier in the same batch is neither delivered nor re-queued', async () => {
+    const loop = newLoop({ maxFds: 0 });
+    const rec = new Recorder();
+    const at = clockNow(CLOCK_MONOTONIC) + 5n * MS;
+    let victim: LoopTimer | undefined;
+    const killer = loop.add({ at, interval: 5n * MS }, (e) => {
+      rec.handler(e);
+      victim?.cancel();
+    });
+    victim = loop.add({ at: at + 1n, interval: 5n * MS }, rec.handler);
+    expect(loop.fdCount).toBe(1);
+    sleepSync(8); // both due by the first wake-up: one batch
+    await waitFor(() => rec.of(killer).length >= 3, 2000, 'three killer ticks');
+    expect(rec.of(victim)).toHaveLength(0);
+    expect(victim.armed).toBe(false);
+    expect(loop.size).toBe(1);
+    killer.cancel();
+    expect(loop.size).toBe(0);
   });
 
   it('one-shots in the queue fire once each, in deadline order; a cancelled one never fires', async () => {
