@@ -256,6 +256,18 @@ describe('refused input: exit 2, one line on stderr, nothing on stdout, nothing 
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 
+  it.each([
+    ['every', "$'\\xff\\xfe5s'"],
+    ['at', "$'\\xc3\\x28'"],
+    ['every', "$'5s\\x1b[31m'"],
+  ])('invalid UTF-8 and control bytes in %s %s: exit 2, one line', (command, word) => {
+    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" ${command} ${word}`], { env: baseEnv(), encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(lines(r.stderr)).toHaveLength(1);
+    expect(r.stderr).not.toMatch(/\x1b/);
+  });
+
   it('a 100,000-character duration is answered at once', async () => {
     const r = await timerstack(['every', '1'.repeat(100_000) + 's']);
     expect(r.code).toBe(2);
