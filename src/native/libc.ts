@@ -5,6 +5,7 @@ import { constants as osConstants } from 'node:os';
 import { createRequire } from 'node:module';
 import type * as KoffiModule from 'koffi';
 import { PlatformError, SyscallError } from '../errors.js';
+import type { ClockName } from '../spec/options.js';
 
 type Koffi = typeof KoffiModule;
 
@@ -24,8 +25,6 @@ export const TFD_NONBLOCK: number = fsConstants.O_NONBLOCK ?? 0o4000;
 
 export const EPOLL_CLOEXEC = TFD_CLOEXEC;
 export const EPOLLIN = 0x001;
-export const EPOLLERR = 0x008;
-export const EPOLLHUP = 0x010;
 export const EPOLL_CTL_ADD = 1;
 export const EPOLL_CTL_DEL = 2;
 export const EPOLL_CTL_MOD = 3;
@@ -209,7 +208,7 @@ export function watchReadable(fd: number, onReadable: () => void): FdWatch {
   };
 }
 
-export type ClockName = 'monotonic' | 'boottime' | 'realtime' | 'realtime-alarm' | 'boottime-alarm';
+export type { ClockName };
 
 export const CLOCKS: Readonly<Record<ClockName, number>> = {
   monotonic: CLOCK_MONOTONIC,

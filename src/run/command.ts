@@ -5,7 +5,9 @@ import type { Options as ExecaOptions, execa as ExecaFn } from 'execa';
 import { EXIT } from '../errors.js';
 import { groupAlive, killGroup, signalNumber } from './signals.js';
 
-export type OverlapPolicy = 'skip' | 'queue' | 'parallel' | 'restart';
+import type { OverlapPolicy } from '../spec/options.js';
+
+export type { OverlapPolicy };
 
 export interface TickContext {
   timer: string;

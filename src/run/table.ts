@@ -28,8 +28,6 @@ export interface TableEntry {
   spec: TimerSpec;
 }
 
-// Wall-clock now and the local UTC offset, ns (see SpecContext).
-export type TableTime = WallNow;
 
 const SPACE = 0x20;
 const TAB = 0x09;
@@ -138,7 +136,7 @@ function lineError(source: string, line: number, message: string): UsageError {
 
 // The table's timers, in order; the first bad line (or an empty table) throws a UsageError
 // `SOURCE:LINE: what`. `source` is how the table is named in messages (the path, or "stdin").
-export function parseTable(text: string, source: string, time: TableTime): TableEntry[] {
+export function parseTable(text: string, source: string, time: WallNow): TableEntry[] {
   const control = (text.indexOf('\r') < 0 ? CONTROL_NO_CR : CONTROL).exec(text);
   if (control) {
     const at = countLines(text, control.index);

@@ -31,6 +31,9 @@ export const CLOCK_CHOICES = ['monotonic', 'boottime', 'realtime', 'realtime-ala
 export const OVERLAP_CHOICES = ['skip', 'queue', 'parallel', 'restart'] as const;
 export const LATE_CHOICES = ['error', 'run'] as const;
 
+export type ClockName = (typeof CLOCK_CHOICES)[number];
+export type OverlapPolicy = (typeof OVERLAP_CHOICES)[number];
+
 const TIMERS = ['once', 'every', 'at'] as const;
 const TIMERS_AND_RUN = ['once', 'every', 'at', 'run'] as const;
 

@@ -5,15 +5,13 @@ import { parseDuration } from './duration.js';
 import { parseTime } from './time.js';
 import type { ParsedWords } from './words.js';
 import { quote } from './words.js';
-import type { TimerCommand } from './options.js';
+import { CLOCK_CHOICES, LATE_CHOICES, OVERLAP_CHOICES, type ClockName, type OverlapPolicy, type TimerCommand } from './options.js';
 
-export type ClockChoice = 'monotonic' | 'boottime' | 'realtime' | 'realtime-alarm' | 'boottime-alarm';
-export type OverlapChoice = 'skip' | 'queue' | 'parallel' | 'restart';
 
 export interface TimerSpec {
   name: string;
   kind: TimerCommand;
-  clock: ClockChoice;
+  clock: ClockName;
   // First expiration: relative to arming (delayNs), or an absolute wall-clock instant (atNs,
   // ns since the epoch on CLOCK_REALTIME).
   delayNs?: bigint;
@@ -23,7 +21,7 @@ export interface TimerSpec {
   forNs?: bigint;
   untilNs?: bigint;
   jitterNs: bigint;
-  overlap: OverlapChoice;
+  overlap: OverlapPolicy;
   timeoutNs?: bigint;
   killAfterNs: bigint;
   shell: boolean;
@@ -41,6 +39,11 @@ export interface SpecContext {
 }
 
 export const DEFAULT_KILL_AFTER_NS = 10_000_000_000n;
+
+// "a, b or c", for error messages.
+function oneOf(choices: readonly string[]): string {
+  return `${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}`;
+}
 
 function prefixed<T>(what: string, fn: () => T): T {
   try {
@@ -72,19 +75,21 @@ export function buildSpec(words: ParsedWords, ctx: SpecContext): TimerSpec {
   if (words.positional === undefined) throw new UsageError(`${kind}: missing ${argName}`);
   const raw = words.positional;
 
-  const clock = (o.get('clock') as ClockChoice | undefined) ?? (kind === 'at' ? 'realtime' : undefined);
-  if (clock !== undefined && !['monotonic', 'boottime', 'realtime', 'realtime-alarm', 'boottime-alarm'].includes(clock)) {
-    throw new UsageError(`--clock: unknown clock ${quote(clock)} (use monotonic, boottime, realtime, realtime-alarm or boottime-alarm)`);
+  const clock = (o.get('clock') as ClockName | undefined) ?? (kind === 'at' ? 'realtime' : undefined);
+  if (clock !== undefined && !CLOCK_CHOICES.includes(clock)) {
+    throw new UsageError(`--clock: unknown clock ${quote(clock)} (use ${oneOf(CLOCK_CHOICES)})`);
   }
   if (kind === 'at' && clock !== 'realtime' && clock !== 'realtime-alarm') {
     throw new UsageError(`--clock: at needs a wall clock (realtime or realtime-alarm), not ${clock}`);
   }
-  const overlap = (o.get('overlap') as OverlapChoice | undefined) ?? 'skip';
-  if (!['skip', 'queue', 'parallel', 'restart'].includes(overlap)) {
-    throw new UsageError(`--overlap: unknown policy ${quote(overlap)} (use skip, queue, parallel or restart)`);
+  const overlap = (o.get('overlap') as OverlapPolicy | undefined) ?? 'skip';
+  if (!OVERLAP_CHOICES.includes(overlap)) {
+    throw new UsageError(`--overlap: unknown policy ${quote(overlap)} (use ${oneOf(OVERLAP_CHOICES)})`);
   }
-  const late = o.get('late') ?? 'error';
-  if (late !== 'error' && late !== 'run') throw new UsageError(`--late: unknown policy ${quote(String(late))} (use error or run)`);
+  const late = String(o.get('late') ?? 'error');
+  if (!(LATE_CHOICES as readonly string[]).includes(late)) {
+    throw new UsageError(`--late: unknown policy ${quote(late)} (use ${oneOf(LATE_CHOICES)})`);
+  }
 
   const spec: TimerSpec = {
     name: o.has('name') ? String(o.get('name')) : ctx.defaultName,
