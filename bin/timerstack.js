@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // A thin launcher: run main, then end with its status — or by the signal that stopped it.
 // main comes from the one-file bundle (dist/timerstack.mjs, made by `npm run build`: faster to
-// load than tsc's module graph) unless tsc has written dist/cli.js since the bundle was made.
+// load than tsc's module graph) unless tsc has written dist/cli/main.js since the bundle was made.
 import { statSync } from 'node:fs';
 
 const mtime = (rel) => statSync(new URL(rel, import.meta.url), { throwIfNoEntry: false })?.mtimeMs ?? -1;
-const entry = mtime('../dist/timerstack.mjs') >= mtime('../dist/cli.js') ? '../dist/timerstack.mjs' : '../dist/cli.js';
+const entry = mtime('../dist/timerstack.mjs') >= mtime('../dist/cli/main.js') ? '../dist/timerstack.mjs' : '../dist/cli/main.js';
 let main;
 try {
   ({ main } = await import(entry));

@@ -1,5 +1,5 @@
 // Every failure timerstack knows about, with a stable code and the exit status it maps to.
-// Only cli.ts turns these into an exit; library users catch them by class or `code`.
+// Only cli/main.ts turns these into an exit; library users catch them by class or `code`.
 
 export const EXIT = {
   ok: 0,

@@ -1,4 +1,5 @@
-// timerstack as a library: the seed's API (seconds and nanoseconds) and the typed API.
+// timerstack as a library: re-exports only. The Python-compatible API (seconds and nanoseconds)
+// and the typed API: Timer, Loop, once() and every().
 export {
   create,
   settime,
@@ -9,7 +10,7 @@ export {
   close,
   secondsToNs,
   nsToSeconds,
-} from './seed.js';
+} from './lib/python-api.js';
 export {
   CLOCK_REALTIME,
   CLOCK_MONOTONIC,
@@ -20,12 +21,13 @@ export {
   TFD_CLOEXEC,
   TFD_TIMER_ABSTIME,
   TFD_TIMER_CANCEL_ON_SET,
-  type ClockName,
 } from './native/libc.js';
+export type { ClockName } from './native/clocks.js';
 export type { TimerValue } from './native/timerfd.js';
-export { Timer, type ArmOptions } from './timer.js';
-export { Loop, LoopTimer, defaultLoop, type Expiration, type TimerOptions, type LoopOptions, type LoopNotice } from './loop.js';
-export { once, every, type OnceOptions, type EveryOptions } from './api.js';
-export type { Duration } from './duration-input.js';
-export { parseDuration, formatDuration } from './spec/duration.js';
+export { Timer, type ArmOptions } from './lib/timer.js';
+export { Loop, LoopTimer, type Expiration, type TimerOptions, type LoopOptions, type LoopNotice } from './loop/loop.js';
+export { defaultLoop } from './lib/default-loop.js';
+export { once, every, type OnceOptions, type EveryOptions } from './lib/api.js';
+export type { Duration } from './lib/duration-input.js';
+export { parseDuration, formatDuration } from './grammar/duration.js';
 export { TimerstackError, UsageError, SyscallError, PlatformError } from './errors.js';

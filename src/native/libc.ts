@@ -1,11 +1,11 @@
-// The only module that talks to koffi: libc's timerfd, epoll and rlimit calls, their constants,
-// and errno turned into SyscallError. Everything above this file sees plain numbers and bigints.
+// The only module that loads koffi: libc's timerfd, epoll, clock and rlimit calls, their
+// constants, and errno turned into SyscallError. The other files of native/ wrap these calls;
+// everything above native/ sees plain numbers and bigints.
 import { constants as fsConstants } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { createRequire } from 'node:module';
 import type * as KoffiModule from 'koffi';
 import { PlatformError, SyscallError } from '../errors.js';
-import type { ClockName } from '../spec/options.js';
 
 type Koffi = typeof KoffiModule;
 
@@ -31,7 +31,7 @@ export const EPOLL_CTL_MOD = 3;
 
 export const F_GETFD = 1;
 export const FD_CLOEXEC = 1;
-const RLIMIT_NOFILE = 7;
+export const RLIMIT_NOFILE = 7;
 
 // struct epoll_event is packed (12 bytes) on x86-64 only; elsewhere the u64 is 8-aligned.
 export const EPOLL_EVENT_SIZE = process.arch === 'x64' ? 12 : 16;
@@ -141,83 +141,3 @@ export function check(syscall: string, result: number): number {
   return result;
 }
 
-const tsBuf = Buffer.alloc(16);
-
-// Current time of a clock, in nanoseconds.
-export function clockNow(clockid: number): bigint {
-  // libuv reads CLOCK_MONOTONIC for hrtime: the same clock, without a foreign call.
-  if (clockid === CLOCK_MONOTONIC) return process.hrtime.bigint();
-  const c = libc();
-  check('clock_gettime', c.clock_gettime(clockid, tsBuf));
-  return tsBuf.readBigInt64LE(0) * 1_000_000_000n + tsBuf.readBigInt64LE(8);
-}
-
-export interface FdLimit {
-  soft: number;
-  hard: number;
-}
-
-// RLIMIT_NOFILE, as numbers (RLIM_INFINITY shown as Infinity).
-export function getFdLimit(): FdLimit {
-  const buf = Buffer.alloc(16);
-  check('getrlimit', libc().getrlimit(RLIMIT_NOFILE, buf));
-  const toNum = (v: bigint) => (v >= 2n ** 62n ? Infinity : Number(v));
-  return { soft: toNum(buf.readBigUInt64LE(0)), hard: toNum(buf.readBigUInt64LE(8)) };
-}
-
-// Raises the soft open-file limit to the hard one (or to `want`, if lower); returns the result.
-export function raiseFdLimit(want = Infinity): FdLimit {
-  const buf = Buffer.alloc(16);
-  const c = libc();
-  check('getrlimit', c.getrlimit(RLIMIT_NOFILE, buf));
-  const soft = buf.readBigUInt64LE(0);
-  const hard = buf.readBigUInt64LE(8);
-  const target = want === Infinity ? hard : (BigInt(want) < hard ? BigInt(want) : hard);
-  if (target > soft) {
-    buf.writeBigUInt64LE(target, 0);
-    check('setrlimit', c.setrlimit(RLIMIT_NOFILE, buf));
-  }
-  return getFdLimit();
-}
-
-// Whether FD_CLOEXEC is set on an fd (for tests and diagnostics).
-export function isCloseOnExec(fd: number): boolean {
-  const flags = check('fcntl', libc().fcntl(fd, F_GETFD, 0));
-  return (flags & FD_CLOEXEC) !== 0;
-}
-
-// Watches an fd on Node's own event loop (uv_poll); the callback runs when it is readable.
-export interface FdWatch {
-  stop(): void;
-  // Stops watching for a while (the fd stays open), and starts again.
-  pause(): void;
-  resume(): void;
-  ref(): void;
-  unref(): void;
-}
-
-export function watchReadable(fd: number, onReadable: () => void): FdWatch {
-  const callback = () => onReadable();
-  const handle = libc().koffi.node.poll(fd, { readable: true }, callback);
-  return {
-    stop: () => handle.close(),
-    pause: () => handle.stop(),
-    resume: () => handle.start({ readable: true }, callback),
-    ref: () => handle.ref(),
-    unref: () => handle.unref(),
-  };
-}
-
-export type { ClockName };
-
-export const CLOCKS: Readonly<Record<ClockName, number>> = {
-  monotonic: CLOCK_MONOTONIC,
-  boottime: CLOCK_BOOTTIME,
-  realtime: CLOCK_REALTIME,
-  'realtime-alarm': CLOCK_REALTIME_ALARM,
-  'boottime-alarm': CLOCK_BOOTTIME_ALARM,
-};
-
-export function isRealtimeClock(clockid: number): boolean {
-  return clockid === CLOCK_REALTIME || clockid === CLOCK_REALTIME_ALARM;
-}

@@ -1,11 +1,8 @@
-// A one-line countdown on a terminal's stderr, redrawn ten times a second from the time left
-// on the timer (timerfd_gettime), and cleared when the timer is done. Refreshed by a timerfd
-// on the same loop: no JavaScript timers.
+// A one-line countdown on a terminal: the time left, redrawn in place, and cleared when done.
+// It draws what it is given; whoever owns the loop decides when (cli/countdown.ts).
 import type { ChalkInstance } from 'chalk';
-import type { Loop } from '../loop.js';
 
-const REFRESH_NS = 100_000_000n;
-
+// Time left as "mm:ss.t" or "h:mm:ss.t", rounded up to the tenth (never 0.0 while time is left).
 export function formatLeft(ns: bigint): string {
   const tenths = Number((ns + 99_999_999n) / 100_000_000n);
   const total = Math.floor(tenths / 10);
@@ -17,23 +14,22 @@ export function formatLeft(ns: bigint): string {
   return h > 0 ? `${h}:${p(m)}:${p(s)}${frac}` : `${p(m)}:${p(s)}${frac}`;
 }
 
-export function startCountdown(
-  loop: Loop,
-  remaining: () => bigint | undefined,
-  write: (text: string) => void,
-  chalk: ChalkInstance,
-): () => void {
-  let shown = false;
-  const timer = loop.add({ delay: 0n, interval: REFRESH_NS, clock: 'monotonic', name: 'countdown' }, () => {
-    const left = remaining();
-    if (left === undefined) return stop();
-    write(`\r\x1b[K${chalk.cyan(formatLeft(left))} left`);
-    shown = true;
-  });
-  function stop(): void {
-    timer.cancel();
-    if (shown) write('\r\x1b[K');
-    shown = false;
+export class CountdownLine {
+  private shown = false;
+
+  constructor(
+    private readonly write: (text: string) => void,
+    private readonly chalk: ChalkInstance,
+  ) {}
+
+  draw(leftNs: bigint): void {
+    this.write(`\r\x1b[K${this.chalk.cyan(formatLeft(leftNs))} left`);
+    this.shown = true;
   }
-  return stop;
+
+  // Erases the line if one is shown.
+  clear(): void {
+    if (this.shown) this.write('\r\x1b[K');
+    this.shown = false;
+  }
 }

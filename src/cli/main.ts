@@ -1,0 +1,72 @@
+// The command line: argv → spec → schedule, and back to an exit status. This folder alone knows
+// argv, stdout, stderr, signals and exit codes; main() turns every TimerstackError into one line
+// on stderr and its status.
+import { EXIT, TimerstackError, UsageError } from '../errors.js';
+import type { CommandName } from '../grammar/options.js';
+import { parseWords } from '../grammar/words.js';
+import { kindOf } from '../kinds/index.js';
+import { buildSpec } from '../kinds/spec.js';
+import { assertLinux } from '../native/libc.js';
+import { formatPlan } from '../output/plan.js';
+import { line, version, type ExitResult, type Io, type OutputMode } from './io.js';
+import { wallNow } from './now.js';
+import { startSchedule } from './serve.js';
+
+export type { ExitResult, Io, OutputMode } from './io.js';
+export { colorLevel, version } from './io.js';
+
+export async function main(argv: readonly string[], io: Io): Promise<ExitResult> {
+  try {
+    return await dispatch(argv, io);
+  } catch (err) {
+    if (err instanceof TimerstackError) {
+      const hint = err instanceof UsageError ? " (see 'timerstack --help')" : '';
+      line(io.stderr, `timerstack: ${err.message}${hint}`);
+      return { code: err.exitCode };
+    }
+    throw err;
+  }
+}
+
+async function dispatch(argv: readonly string[], io: Io): Promise<ExitResult> {
+  const first = argv[0];
+  if (first === '--version' || first === '-V') {
+    line(io.stdout, version());
+    return { code: EXIT.ok };
+  }
+  if (first === undefined) throw new UsageError('missing command (once, every, at, run or completion)');
+  if (first === '--help' || first === '-h' || first === 'help') {
+    return help(io, first === 'help' ? (argv[1] as CommandName | undefined) : undefined);
+  }
+  if (first === '--get-yargs-completions' || first === 'completion') {
+    const { completion } = await import('./completion.js');
+    io.stdout.write(await completion(argv, io.env));
+    return { code: EXIT.ok };
+  }
+  // Elsewhere than Linux nothing can be armed: say so before reading the rest.
+  assertLinux();
+  const words = parseWords(argv, 'cli');
+  if (words.help) return help(io, words.command);
+  const mode: OutputMode = {
+    json: words.options.has('json'),
+    quiet: words.options.has('quiet'),
+    verbose: words.options.has('verbose'),
+  };
+  if (words.command === 'run') {
+    const { runTable } = await import('./run-table.js');
+    return runTable(words, mode, io);
+  }
+  const spec = buildSpec(words, { ...wallNow(), defaultName: 'timer' });
+  if (words.options.has('dry-run')) {
+    for (const text of formatPlan([spec], mode.json)) line(io.stdout, text);
+    return { code: EXIT.ok };
+  }
+  return startSchedule([spec], mode, io, { countdown: kindOf(spec.kind).single });
+}
+
+async function help(io: Io, topic: CommandName | undefined): Promise<ExitResult> {
+  const { helpText } = await import('./help.js');
+  const width = io.stdout.isTTY && io.stdout.columns ? Math.min(100, io.stdout.columns) : 80;
+  io.stdout.write(await helpText(topic, { width }));
+  return { code: EXIT.ok };
+}

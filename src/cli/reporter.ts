@@ -1,0 +1,21 @@
+// Where each event goes, by output mode: ticks of timers without a command on stdout; run
+// results, skips and clock steps on stderr (failures always, the rest with --verbose).
+import type { Formatter } from '../output/format.js';
+import type { Reporter } from '../supervise/events.js';
+import type { OutputMode } from './io.js';
+
+export function makeReporter(mode: OutputMode, out: Formatter, err: Formatter, emit: (line: string) => void, toErr: (line: string) => void): Reporter {
+  return {
+    tick: (e) => {
+      if (!mode.quiet) emit(out.tick(e));
+    },
+    commandTick: (e) => {
+      if (mode.verbose) toErr(err.tick(e));
+    },
+    run: (e) => {
+      if (mode.verbose || e.status !== 0) toErr(err.run(e));
+    },
+    skip: (e) => toErr(err.skip(e)),
+    clockStep: (e) => toErr(err.clockStep(e)),
+  };
+}

@@ -1,0 +1,219 @@
+// Wall-clock instants as exact bigint nanoseconds since the Unix epoch (CLOCK_REALTIME):
+// "14:30" (next occurrence, local zone), ISO 8601 date-times, "@1700000000.5".
+// Pure: the current time is passed in, and the local zone is the process's TZ as Date sees it.
+//
+// Decisions worth knowing:
+// - Fractions take at most 9 digits and are added as bigint, never through a float or Date.
+// - A local wall time that does not exist (clocks jump forward) is refused. A wall time that
+//   happens twice (clocks go back) means its first occurrence, as Date does; for "HH:MM" the
+//   second one is used if the first has already passed today.
+// - Results must lie in [0, MAX_NS] (a timer cannot hold more); whether a past instant is an
+//   error is the caller's call.
+
+import { UsageError } from '../errors.js';
+import { MAX_NS } from './duration.js';
+import { quote } from './quote.js';
+
+export interface ParsedTime {
+  instantNs: bigint;
+  form: 'clock' | 'absolute';
+}
+
+const NS_PER_SEC = 1_000_000_000n;
+const NS_PER_MS = 1_000_000n;
+const DAY_MS = 86_400_000;
+const MAX_LENGTH = 64;
+const EXPECTED = 'expected HH:MM[:SS], YYYY-MM-DD[THH:MM[:SS]][Z|±HH:MM] or @SECONDS';
+
+// Every pattern is anchored and the input is capped at MAX_LENGTH, so matching stays cheap.
+const CLOCK = /^(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?$/;
+const ISO =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(?:([Zz])|(([+-])(\d{2})(?::?(\d{2}))?))?)?$/;
+const EPOCH = /^@(-?)(\d*)(?:[.,](\d*))?$/;
+
+// Parse a time; `nowNs` is the current CLOCK_REALTIME time, used by the "HH:MM" form only.
+export function parseTime(text: string, nowNs: bigint): ParsedTime {
+  let start = 0;
+  let end = text.length;
+  while (start < end && isSpace(text.charCodeAt(start))) start++;
+  while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
+  if (start === end) throw new UsageError(`empty time: ${quote(text)}`);
+  if (end - start > MAX_LENGTH) {
+    throw new UsageError(`time too long (${end - start} characters): ${quote(text)}`);
+  }
+  const s = text.slice(start, end);
+
+  const clock = CLOCK.exec(s);
+  if (clock) {
+    const [, hh = '', mm = '', ss = '0', frac] = clock;
+    const wall = checkWall(text, Number(hh), Number(mm), Number(ss), frac);
+    return { instantNs: inRange(text, nextClock(text, wall, nowNs)), form: 'clock' };
+  }
+
+  const iso = ISO.exec(s);
+  if (iso) return { instantNs: inRange(text, isoInstant(text, iso)), form: 'absolute' };
+
+  const epoch = EPOCH.exec(s);
+  if (epoch && (epoch[2] || epoch[3])) {
+    const [, minus, whole = '', frac = ''] = epoch;
+    const ns = BigInt(whole || '0') * NS_PER_SEC + fraction(text, frac);
+    if (minus && ns !== 0n) throw new UsageError(`before the Unix epoch: ${quote(text)}`);
+    return { instantNs: inRange(text, ns), form: 'absolute' };
+  }
+
+  throw new UsageError(`not a time (${EXPECTED}): ${quote(text)}`);
+}
+
+// An ISO 8601 date-time (matched by ISO) as ns since the epoch; without a zone, in local time.
+function isoInstant(text: string, iso: RegExpExecArray): bigint {
+  const [, yyyy = '', mo = '', dd = '', hh = '0', mi = '0', ss = '0', frac, z, offset, sign, oh, om] = iso;
+  const year = Number(yyyy);
+  const month = Number(mo);
+  const day = Number(dd);
+  if (month < 1 || month > 12) throw outOfRange(text, 'month', month, '1-12');
+  const last = daysInMonth(year, month);
+  if (day < 1 || day > last) {
+    throw new UsageError(`day ${day} out of range (1-${last}) for ${yyyy}-${mo} in ${quote(text)}`);
+  }
+  const wall = checkWall(text, Number(hh), Number(mi), Number(ss), frac);
+  // Any year before 1969 is before the epoch whatever the offset; this also keeps Date away
+  // from its two-digit-year rule.
+  if (year < 1969) throw new UsageError(`before the Unix epoch: ${quote(text)}`);
+  let ms: number;
+  if (z !== undefined || offset !== undefined) {
+    let offsetMin = 0;
+    if (offset !== undefined) {
+      const offH = Number(oh);
+      const offM = Number(om ?? '0');
+      if (offH > 23 || offM > 59) {
+        throw new UsageError(`time zone offset ${quote(offset)} out of range in ${quote(text)}`);
+      }
+      offsetMin = (sign === '-' ? -1 : 1) * (offH * 60 + offM);
+    }
+    ms = Date.UTC(year, month - 1, day, wall.h, wall.m, wall.s) - offsetMin * 60_000;
+  } else {
+    const found = localInstants(year, month, day, wall)[0];
+    if (found === undefined) {
+      throw new UsageError(`${quote(text)} does not exist in the local time zone`);
+    }
+    ms = found;
+  }
+  return BigInt(ms) * NS_PER_MS + wall.fracNs;
+}
+
+// ISO 8601 in UTC, fraction trimmed of trailing zeros: "2026-12-01T09:00:00.25Z".
+export function formatInstant(ns: bigint): string {
+  let sec = ns / NS_PER_SEC;
+  let frac = ns % NS_PER_SEC;
+  if (frac < 0n) {
+    sec -= 1n;
+    frac += NS_PER_SEC;
+  }
+  // Events come many to a second: the date part is formatted once per second.
+  if (sec !== lastSecond) {
+    lastSecond = sec;
+    lastBase = new Date(Number(sec) * 1000).toISOString().slice(0, -5);
+  }
+  if (frac === 0n) return `${lastBase}Z`;
+  let digits = Number(frac);
+  let width = 9;
+  while (digits % 10 === 0) {
+    digits /= 10;
+    width--;
+  }
+  return `${lastBase}.${String(digits).padStart(width, '0')}Z`;
+}
+
+let lastSecond = -1n;
+let lastBase = '';
+
+interface Wall {
+  h: number;
+  m: number;
+  s: number;
+  fracNs: bigint;
+}
+
+function checkWall(text: string, h: number, m: number, s: number, frac: string | undefined): Wall {
+  if (h > 23) throw outOfRange(text, 'hour', h, '0-23');
+  if (m > 59) throw outOfRange(text, 'minute', m, '0-59');
+  if (s > 59) throw outOfRange(text, 'second', s, '0-59');
+  return { h, m, s, fracNs: fraction(text, frac ?? '') };
+}
+
+// Today's occurrence of a wall time if it is still ahead of now, else tomorrow's.
+function nextClock(text: string, wall: Wall, nowNs: bigint): bigint {
+  const nowMs = nowNs / NS_PER_MS - (nowNs % NS_PER_MS < 0n ? 1n : 0n);
+  const now = new Date(Number(nowMs));
+  const [y, mo, d] = [now.getFullYear(), now.getMonth() + 1, now.getDate()];
+  const today = localInstants(y, mo, d, wall);
+  for (const ms of today) {
+    const ns = BigInt(ms) * NS_PER_MS + wall.fracNs;
+    if (ns > nowNs) return ns;
+  }
+  if (today.length === 0) {
+    // Skipped today by a clock change: refuse if that wall time is still ahead of now.
+    const wallNs = BigInt((wall.h * 60 + wall.m) * 60 + wall.s) * NS_PER_SEC + wall.fracNs;
+    const nowWall = now.getHours() * 3600 + now.getMinutes() * 60 + now.getSeconds();
+    const nowWallNs = BigInt(nowWall) * NS_PER_SEC + (((nowNs % NS_PER_SEC) + NS_PER_SEC) % NS_PER_SEC);
+    if (wallNs > nowWallNs) {
+      throw new UsageError(`${quote(text)} does not exist in the local time zone on ${ymd(y, mo, d)}`);
+    }
+  }
+  const next = new Date(y, mo - 1, d + 1, 12);
+  const [ty, tmo, td] = [next.getFullYear(), next.getMonth() + 1, next.getDate()];
+  const tomorrow = localInstants(ty, tmo, td, wall)[0];
+  if (tomorrow === undefined) {
+    throw new UsageError(`${quote(text)} does not exist in the local time zone on ${ymd(ty, tmo, td)}`);
+  }
+  return BigInt(tomorrow) * NS_PER_MS + wall.fracNs;
+}
+
+// Every instant (ms, ascending) at which the local clock reads this date and whole-second time:
+// none in a gap, two when clocks go back. Assumes at most one offset change within a day.
+function localInstants(y: number, mo: number, d: number, wall: Wall): number[] {
+  const first = new Date(y, mo - 1, d, wall.h, wall.m, wall.s).getTime();
+  const shiftMin =
+    new Date(first - DAY_MS).getTimezoneOffset() - new Date(first + DAY_MS).getTimezoneOffset();
+  const candidates = new Set([first, first - shiftMin * 60_000, first + shiftMin * 60_000]);
+  return [...candidates]
+    .filter((ms) => {
+      const t = new Date(ms);
+      return (
+        t.getFullYear() === y && t.getMonth() === mo - 1 && t.getDate() === d &&
+        t.getHours() === wall.h && t.getMinutes() === wall.m && t.getSeconds() === wall.s
+      );
+    })
+    .sort((a, b) => a - b);
+}
+
+// Up to nine decimal digits as nanoseconds.
+function fraction(text: string, digits: string): bigint {
+  if (digits.length > 9) throw new UsageError(`more than 9 fractional digits in ${quote(text)}`);
+  return digits === '' ? 0n : BigInt(digits.padEnd(9, '0'));
+}
+
+function inRange(text: string, ns: bigint): bigint {
+  if (ns < 0n) throw new UsageError(`before the Unix epoch: ${quote(text)}`);
+  if (ns > MAX_NS) {
+    throw new UsageError(`after the latest time a timer can hold (${formatInstant(MAX_NS)}): ${quote(text)}`);
+  }
+  return ns;
+}
+
+function outOfRange(text: string, what: string, value: number, range: string): UsageError {
+  return new UsageError(`${what} ${value} out of range (${range}) in ${quote(text)}`);
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+function ymd(y: number, mo: number, d: number): string {
+  return `${String(y).padStart(4, '0')}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}

@@ -1,0 +1,132 @@
+// Words → command, positional and raw option values, driven by the option table. One walker for
+// the command line, for `run` table lines and for shell completion (which reads the same tokens
+// without refusing anything). Pure: no OS, no clocks.
+import { UsageError } from '../errors.js';
+import { COMMANDS, OPTIONS, type CommandName, type OptionDef } from './options.js';
+import { quote } from './quote.js';
+
+export interface ParsedWords {
+  command: CommandName;
+  positional: string | undefined;
+  // Each option's text as given (true for a flag); its parser runs when the value is asked for.
+  options: Map<string, string | true>;
+  // The words after `--`, when given.
+  argv: string[] | undefined;
+  help: boolean;
+}
+
+export type WordToken =
+  // An option and its text; `value` is undefined when it wants one and the words ran out.
+  | { kind: 'option'; def: OptionDef; spelled: string; value: string | true | undefined }
+  | { kind: 'unknown'; spelled: string }
+  | { kind: 'positional'; word: string }
+  | { kind: 'help' }
+  // `--` and the command after it.
+  | { kind: 'command'; argv: string[] };
+
+const byLong = new Map(OPTIONS.map((o) => [o.name, o]));
+const byShort = new Map(OPTIONS.filter((o) => o.short).map((o) => [o.short!, o]));
+const commandNames = new Map(COMMANDS.map((c) => [c.name as string, c.name]));
+
+// The tokens of `words` after the command word, as getopt reads them: the word after an option
+// that takes a value is its value, whatever it looks like; `-qv` is two flags; a dash and a
+// digit is a value (a negative number, refused later by its parser).
+export function* wordTokens(words: readonly string[], helpWords = true): Generator<WordToken> {
+  for (let i = 1; i < words.length; i++) {
+    const word = words[i]!;
+    if (word === '--') {
+      yield { kind: 'command', argv: words.slice(i + 1) };
+      return;
+    }
+    if (helpWords && (word === '--help' || word === '-h')) {
+      yield { kind: 'help' };
+    } else if (word.startsWith('--')) {
+      const eq = word.indexOf('=');
+      const spelled = eq < 0 ? word : word.slice(0, eq);
+      const def = byLong.get(spelled.slice(2));
+      if (!def) {
+        yield { kind: 'unknown', spelled };
+      } else if (def.type === 'flag' || eq >= 0) {
+        yield { kind: 'option', def, spelled, value: eq < 0 ? true : word.slice(eq + 1) };
+      } else {
+        const next = words[i + 1];
+        const value = next === undefined || next === '--' ? undefined : next;
+        if (value !== undefined) i++;
+        yield { kind: 'option', def, spelled, value };
+      }
+    } else if (word.length > 1 && word.startsWith('-') && !/^-[\d.]/.test(word)) {
+      for (const letter of word.slice(1)) {
+        if (helpWords && letter === 'h') yield { kind: 'help' };
+        else {
+          const def = byShort.get(letter);
+          yield def ? { kind: 'option', def, spelled: `-${letter}`, value: true } : { kind: 'unknown', spelled: `-${letter}` };
+        }
+      }
+    } else {
+      yield { kind: 'positional', word };
+    }
+  }
+}
+
+// The command word: one of the table's, and for a table line one of its timer commands.
+export function commandOf(word: string | undefined, context: 'cli' | 'table'): CommandName {
+  if (word === undefined) throw new UsageError('missing command (once, every, at, run)');
+  const command = commandNames.get(word);
+  if (!command || (context === 'table' && (command === 'run' || command === 'completion'))) {
+    const allowed = context === 'table' ? 'once, every or at' : 'once, every, at, run or completion';
+    throw new UsageError(`unknown command ${quote(word)} (use ${allowed})`);
+  }
+  return command;
+}
+
+// `context` restricts options: 'table' refuses process-wide ones (--json in a table line).
+export function parseWords(words: readonly string[], context: 'cli' | 'table' = 'cli'): ParsedWords {
+  const command = commandOf(words[0], context);
+  const parsed: ParsedWords = { command, positional: undefined, options: new Map(), argv: undefined, help: false };
+  for (const token of wordTokens(words, context === 'cli')) {
+    switch (token.kind) {
+      case 'command':
+        if (token.argv.length === 0 || token.argv[0] === '') throw new UsageError('"--" with no command after it');
+        parsed.argv = token.argv;
+        break;
+      case 'help':
+        parsed.help = true;
+        break;
+      case 'unknown':
+        throw new UsageError(`unknown option ${quote(token.spelled)}`);
+      case 'option':
+        acceptOption(token.def, command, context, token.value);
+        parsed.options.set(token.def.name, token.value!);
+        break;
+      case 'positional':
+        if (parsed.positional !== undefined) throw new UsageError(`unexpected argument ${quote(token.word)} (put a command after --)`);
+        parsed.positional = token.word;
+    }
+  }
+  return parsed;
+}
+
+function acceptOption(def: OptionDef, command: CommandName, context: 'cli' | 'table', value: string | true | undefined): void {
+  if (!def.commands.includes(command)) throw new UsageError(`option --${def.name} does not apply to ${command}`);
+  if (context === 'table' && def.scope === 'process') throw new UsageError(`option --${def.name} belongs on the command line, not in a table line`);
+  if (def.type === 'flag' && value !== true) throw new UsageError(`option --${def.name} takes no value`);
+  if (value === undefined) throw new UsageError(`option --${def.name} needs a value (${def.arg})`);
+}
+
+// The value of an option as its parser reads it (undefined when not given); a refusal names
+// the option: "--jitter: unknown unit …".
+export function optionValue<T>(words: ParsedWords, def: OptionDef<T>): T | undefined {
+  const raw = words.options.get(def.name);
+  if (raw === undefined) return undefined;
+  return prefixed(`--${def.name}`, () => def.parse(raw === true ? '' : raw));
+}
+
+// Runs `fn`, naming `what` in front of the message of a UsageError it throws.
+export function prefixed<T>(what: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof UsageError) throw new UsageError(`${what}: ${err.message}`, err.code);
+    throw err;
+  }
+}

@@ -1,0 +1,53 @@
+// once() and every(): promise and async-iterator forms over the thread's default loop.
+import { UsageError } from '../errors.js';
+import { toNs, type Duration } from './duration-input.js';
+import { defaultLoop } from './default-loop.js';
+import type { Expiration, Loop } from '../loop/loop.js';
+import { abortError, tickIterator, type TickIterator } from './tick-iterator.js';
+import type { ClockName } from '../native/clocks.js';
+
+export interface OnceOptions {
+  clock?: ClockName;
+  signal?: AbortSignal;
+  loop?: Loop;
+}
+
+export interface EveryOptions extends OnceOptions {
+  // Stop after this many expirations (missed ones count).
+  count?: number;
+  // First expiration after this long (default: one interval; 0 = at once).
+  after?: Duration;
+}
+
+// Resolves with the expiration after `delay` (0 = at once).
+export function once(delay: Duration, options: OnceOptions = {}): Promise<Expiration> {
+  const delayNs = toNs(delay, 'delay');
+  const { signal } = options;
+  if (signal?.aborted) return Promise.reject(abortError(signal));
+  const loop = options.loop ?? defaultLoop();
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      timer.cancel();
+      reject(abortError(signal!));
+    };
+    const timer = loop.add({ clock: options.clock ?? 'monotonic', delay: delayNs }, (event) => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve(event);
+    });
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+// Yields one event per wake-up of a periodic timer. Breaking out of the loop, return(), or
+// aborting the signal disarms and closes the timer.
+export function every(interval: Duration, options: EveryOptions = {}): TickIterator {
+  const intervalNs = toNs(interval, 'interval');
+  if (intervalNs === 0n) throw new UsageError('interval must be greater than 0', 'EINVAL');
+  const { count } = options;
+  if (count !== undefined && !(Number.isSafeInteger(count) && count > 0)) {
+    throw new UsageError(`count must be a positive integer (got ${count})`, 'EINVAL');
+  }
+  const delay = options.after === undefined ? intervalNs : toNs(options.after, 'after');
+  const timer = { clock: options.clock ?? 'monotonic', delay, interval: intervalNs } as const;
+  return tickIterator(options.loop ?? defaultLoop(), timer, { count, signal: options.signal });
+}

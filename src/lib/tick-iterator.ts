@@ -1,0 +1,82 @@
+// An async iterator over a timer's expirations, one per wake-up: the shape every(), cron() and
+// calendar() return. Breaking out of the loop, return(), disposal or aborting the signal disarms
+// and closes the timer; with `count`, it ends after that many expirations (missed ones count).
+import type { Expiration, Loop, LoopTimer, TimerOptions } from '../loop/loop.js';
+
+export type TickIterator = AsyncIterableIterator<Expiration> & AsyncDisposable;
+
+export interface TickLimits {
+  count?: number | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+export function abortError(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  if (reason instanceof Error) return reason;
+  return Object.assign(new Error('the operation was aborted'), { name: 'AbortError', code: 'ABORT_ERR', cause: reason });
+}
+
+type Waiter = { resolve: (r: IteratorResult<Expiration>) => void; reject: (e: unknown) => void };
+
+export function tickIterator(loop: Loop, options: TimerOptions, { count, signal }: TickLimits): TickIterator {
+  const pending: Expiration[] = [];
+  let waiting: Waiter | undefined;
+  let failure: unknown;
+  let done = false;
+  let timer: LoopTimer | undefined;
+
+  const finish = () => {
+    if (done) return;
+    done = true;
+    timer?.cancel();
+    signal?.removeEventListener('abort', onAbort);
+  };
+  const settle = (w: Waiter | undefined, fn: (w: Waiter) => void) => {
+    waiting = undefined;
+    if (w) fn(w);
+  };
+  const onAbort = () => {
+    failure = abortError(signal!);
+    finish();
+    settle(waiting, (w) => w.reject(failure));
+  };
+  const onExpiration = (event: Expiration) => {
+    if (done) return;
+    if ((count !== undefined && event.tick >= count) || event.final) finish();
+    if (waiting) settle(waiting, (w) => w.resolve({ value: event, done: false }));
+    else pending.push(event);
+  };
+
+  if (signal?.aborted) {
+    failure = abortError(signal);
+    done = true;
+  } else {
+    timer = loop.add(options, onExpiration);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  }
+
+  const iterator: TickIterator = {
+    next() {
+      const event = pending.shift();
+      if (event) return Promise.resolve({ value: event, done: false });
+      if (failure) return Promise.reject(failure);
+      if (done) return Promise.resolve({ value: undefined, done: true });
+      return new Promise((resolve, reject) => {
+        waiting = { resolve, reject };
+      });
+    },
+    return() {
+      finish();
+      pending.length = 0;
+      settle(waiting, (w) => w.resolve({ value: undefined, done: true }));
+      return Promise.resolve({ value: undefined, done: true });
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+    async [Symbol.asyncDispose]() {
+      await iterator.return!();
+    },
+  };
+  return iterator;
+}

@@ -1,0 +1,98 @@
+// A timerfd of its own, or one shared by timers of identical fixed schedule (same clock, flags,
+// first deadline and interval: one read serves them all). A fixed schedule is armed once with the
+// kernel's interval; a computed one is re-armed with its next deadline after each expiration.
+import { catchUp, fixedAdvance } from './recurrence.js';
+import { armable, isCanceled, type Source, type SourceHost } from './source.js';
+import type { Slot } from './timer.js';
+
+export class FdSource implements Source {
+  readonly budgeted = true;
+  readonly members = new Set<Slot>();
+  // Once it has fired, a newcomer may not join: it would lose the expirations its own fd counts.
+  fired = false;
+
+  constructor(
+    private readonly host: SourceHost,
+    readonly fd: number,
+    readonly clockid: number,
+    // Equal keys share an fd (undefined: never shared).
+    readonly key: string | undefined,
+    readonly flags: number,
+  ) {}
+
+  onReady(): void {
+    let n: number;
+    try {
+      n = this.host.native.drain(this.fd);
+    } catch (err) {
+      if (isCanceled(err)) return this.stepped();
+      throw err;
+    }
+    if (n === 0) return;
+    this.fired = true;
+    // `time` must not predate the read that counted n.
+    this.host.refresh(this.clockid);
+    const [only] = this.members;
+    if (only?.recurrence.computed) return this.deliverComputed(only);
+    // Copied: a handler may cancel members (or add timers that join this schedule).
+    for (const slot of [...this.members]) {
+      if (slot.source !== this) continue;
+      const { last, next } = fixedAdvance(slot.recurrence, slot.deadline, n);
+      if (next !== undefined) slot.deadline = next;
+      this.host.deliver(slot, n, last, next === undefined);
+      if (next === undefined && slot.source === this) this.host.finish(slot);
+    }
+  }
+
+  // A one-shot for a computed deadline fired: deliver it (and any later ones already due), then
+  // arm the next deadline, computed from the one that fired.
+  private deliverComputed(slot: Slot): void {
+    const due = catchUp(slot.recurrence, slot.deadline, this.host.now(this.clockid));
+    if (due.next !== undefined) slot.deadline = due.next;
+    this.host.deliver(slot, due.count, due.last, due.next === undefined);
+    if (slot.source !== this) return;
+    if (due.next === undefined) return this.host.finish(slot);
+    this.host.native.settime(this.fd, this.flags, armable(due.next), 0n);
+  }
+
+  // After a clock step (ECANCELED): a fixed schedule is armed again for the same absolute deadline,
+  // the next tick not yet delivered (one now in the past fires at once). A computed one counts the
+  // deadlines the step jumped over as missed and is armed for the first one still ahead.
+  private stepped(): void {
+    const [slot] = this.members;
+    if (!slot) return;
+    const clock = slot.timer.clock;
+    if (!slot.recurrence.computed) {
+      this.host.native.settime(this.fd, this.flags, armable(slot.deadline), slot.recurrence.interval);
+      return this.host.notice({ kind: 'clock-step', timer: slot.timer, clock });
+    }
+    const now = this.host.refresh(this.clockid);
+    if (slot.deadline > now) {
+      this.host.native.settime(this.fd, this.flags, armable(slot.deadline), 0n);
+      return this.host.notice({ kind: 'clock-step', timer: slot.timer, clock });
+    }
+    const passed = catchUp(slot.recurrence, slot.deadline, now);
+    const missed = { count: passed.count, first: slot.deadline, last: passed.last };
+    slot.tick += passed.count;
+    if (passed.next === undefined) this.host.finish(slot);
+    else {
+      slot.deadline = passed.next;
+      this.host.native.settime(this.fd, this.flags, armable(passed.next), 0n);
+    }
+    this.host.notice({ kind: 'clock-step', timer: slot.timer, clock, missed });
+  }
+
+  remaining(): bigint {
+    return this.host.native.gettime(this.fd).valueNs;
+  }
+
+  remove(slot: Slot): void {
+    this.members.delete(slot);
+    if (this.members.size === 0) this.host.release(this);
+  }
+
+  detachAll(): void {
+    for (const slot of this.members) slot.source = undefined;
+    this.members.clear();
+  }
+}

@@ -1,0 +1,64 @@
+// How a timer's deadlines follow one another. Fixed: an absolute first deadline and the kernel's
+// own interval (the kernel keeps the grid; nothing is re-armed). Computed: each deadline from the
+// one before it, by a rule that lives above the loop (a calendar, cron, a backoff); the loop arms
+// one absolute one-shot per deadline and never asks for "now" to decide the next one.
+
+export interface Recurrence {
+  // Absolute first deadline, on the timer's clock.
+  readonly first: bigint;
+  // The kernel's interval for a fixed recurrence; 0n for a one-shot or a computed one.
+  readonly interval: bigint;
+  readonly computed: boolean;
+  // The deadline after `prev`, or undefined when the schedule ends there.
+  after(prev: bigint): bigint | undefined;
+}
+
+export interface CatchUp {
+  // Deadlines due by `now`, the first one included (at least 1).
+  count: number;
+  // The latest of them, and the first deadline after `now` (undefined: the schedule ended).
+  last: bigint;
+  next: bigint | undefined;
+}
+
+// A computed rule that returns a deadline not after the one before would loop forever: refused.
+const MAX_CATCH_UP = 10_000_000;
+
+export function fixedRecurrence(first: bigint, interval: bigint): Recurrence {
+  return {
+    first,
+    interval,
+    computed: false,
+    after: (prev) => (interval > 0n ? prev + interval : undefined),
+  };
+}
+
+export function computedRecurrence(first: bigint, next: (prev: bigint) => bigint | undefined): Recurrence {
+  return { first, interval: 0n, computed: true, after: next };
+}
+
+// The deadlines from `deadline` (due) up to `now`: how many, the last, and the one after.
+export function catchUp(r: Recurrence, deadline: bigint, now: bigint): CatchUp {
+  if (!r.computed) {
+    if (r.interval === 0n) return { count: 1, last: deadline, next: undefined };
+    const extra = now > deadline ? (now - deadline) / r.interval : 0n;
+    const last = deadline + extra * r.interval;
+    return { count: Number(extra) + 1, last, next: last + r.interval };
+  }
+  let count = 1;
+  let last = deadline;
+  for (let next = r.after(last); ; next = r.after(last)) {
+    if (next === undefined || next > now) return { count, last, next };
+    if (next <= last) throw new RangeError(`a computed recurrence went back from ${last} to ${next}`);
+    last = next;
+    if (++count > MAX_CATCH_UP) throw new RangeError(`more than ${MAX_CATCH_UP} deadlines passed at once`);
+  }
+}
+
+// After `n` kernel expirations of a fixed recurrence that were due from `deadline`: the last one
+// and the next deadline (undefined for a one-shot).
+export function fixedAdvance(r: Recurrence, deadline: bigint, n: number): { last: bigint; next: bigint | undefined } {
+  if (r.interval === 0n) return { last: deadline, next: undefined };
+  const last = deadline + BigInt(n - 1) * r.interval;
+  return { last, next: last + r.interval };
+}

@@ -1,0 +1,62 @@
+// What the loop offers the sources that back its timers (an fd of their own or a shared one, or
+// a per-clock deadline queue), what they tell it, and the steps they share.
+import { SyscallError } from '../errors.js';
+import type { Epoll } from '../native/epoll.js';
+import { TFD_CLOEXEC, TFD_NONBLOCK } from '../native/libc.js';
+import type { ClockName } from '../native/clocks.js';
+import type { TimerNative } from '../native/timerfd.js';
+import type { LoopTimer, Slot, Source } from './timer.js';
+
+export type { Source } from './timer.js';
+
+export interface MissedDeadlines {
+  count: number;
+  first: bigint;
+  last: bigint;
+}
+
+export interface LoopNotice {
+  // The realtime clock was set (or the machine resumed) while absolute timers were armed.
+  kind: 'clock-step';
+  timer?: LoopTimer;
+  clock: ClockName;
+  // Deadlines of a computed schedule that the step jumped over: counted, not delivered.
+  missed?: MissedDeadlines;
+}
+
+export interface SourceHost {
+  readonly native: TimerNative;
+  // The clock as read for this wake-up (one reading per clock per batch), or read afresh.
+  now(clockid: number): bigint;
+  refresh(clockid: number): bigint;
+  // Hands `count` expirations, the latest due at `last`, to the timer's handler; `final` when
+  // no deadline follows.
+  deliver(slot: Slot, count: number, last: bigint, final: boolean): void;
+  // The timer has no further deadline: it leaves the loop.
+  finish(slot: Slot): void;
+  notice(notice: LoopNotice): void;
+  // An fd source holds no timer any more: the loop forgets it and closes its fd.
+  release(source: Source): void;
+}
+
+// A new non-blocking, close-on-exec timerfd, watched by `epoll`; closed again if that fails.
+export function openTimerfd(native: TimerNative, epoll: Epoll, clockid: number, arm?: (fd: number) => void): number {
+  const fd = native.create(clockid, TFD_CLOEXEC | TFD_NONBLOCK);
+  try {
+    arm?.(fd);
+    epoll.add(fd);
+  } catch (err) {
+    native.close(fd);
+    throw err;
+  }
+  return fd;
+}
+
+// An absolute deadline of 0 would disarm a timerfd: 1 ns is just as far in the past.
+export function armable(deadline: bigint): bigint {
+  return deadline > 0n ? deadline : 1n;
+}
+
+export function isCanceled(err: unknown): boolean {
+  return err instanceof SyscallError && err.code === 'ECANCELED';
+}

@@ -1,0 +1,55 @@
+// The events a schedule reports, and the Reporter the sinks implement. Defined once, here: the
+// sinks (output/) format these shapes; nothing below the supervisor knows them.
+import type { RunResult, SkipReason } from '../exec/result.js';
+
+export type { RunResult } from '../exec/result.js';
+
+// An expiration of a timer, on the wall clock.
+export interface TickEvent {
+  timer: string;
+  tick: number;
+  expirations: number;
+  // Wall-clock ns (since the epoch) when it was seen and when it was due.
+  timeNs: bigint;
+  scheduledNs: bigint;
+  latenessUs: number;
+}
+
+// A finished run of a timer's command.
+export type RunEvent = RunResult;
+
+// Ticks not run: by the overlap policy, or missed (the kernel counted more than one expiration).
+export interface SkipEvent {
+  timer: string;
+  tick: number;
+  // How many ticks were not run or missed.
+  skipped: number;
+  reason: SkipReason | 'missed';
+}
+
+// One timer's state, on request (SIGUSR1).
+export interface StateEvent {
+  timer: string;
+  tick: number;
+  skipped: number;
+  remainingNs: bigint | undefined;
+  intervalNs: bigint;
+  running: number;
+}
+
+// The wall clock was set while a timer was armed on it.
+export interface ClockStepEvent {
+  // The timer's name, or the clock's when the step touched a shared queue.
+  timer: string;
+}
+
+export interface Reporter {
+  // A tick of a timer without a command (stdout).
+  tick(e: TickEvent): void;
+  // A tick of a timer with a command (stderr, when verbose).
+  commandTick(e: TickEvent): void;
+  // A finished run (stderr: always when it failed, else when verbose).
+  run(e: RunEvent): void;
+  skip(e: SkipEvent): void;
+  clockStep(e: ClockStepEvent): void;
+}

@@ -1,0 +1,32 @@
+// README, --help and the man page agree with the option table: the README's side.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { COMMANDS, OPTIONS } from '../../src/grammar/options.js';
+
+const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const optionsSection = readme.slice(readme.indexOf('### Options'), readme.indexOf('### Output'));
+const rows = optionsSection.split('\n').filter((l) => l.startsWith('| `'));
+
+describe('README', () => {
+  it.each(OPTIONS.map((o) => [o.name, o] as const))('lists --%s in its options table, with its argument', (name, o) => {
+    const row = rows.find((r) => r.includes(`\`--${name}`) && new RegExp(`--${name}[\\s\`]`).test(r));
+    expect(row, `no row for --${name}`).toBeDefined();
+    if (o.arg) expect(row).toContain(`--${name} ${o.arg}`);
+    if (o.short) expect(row).toContain(`-${o.short}`);
+  });
+
+  it('lists no option that the table does not have', () => {
+    const named = rows.flatMap((r) => [...r.matchAll(/`--([a-z-]+)/g)].map((m) => m[1]!)).filter((n, i, a) => a.indexOf(n) === i);
+    const known = new Set(OPTIONS.map((o) => o.name));
+    expect(named.filter((n) => !known.has(n))).toEqual([]);
+  });
+
+  it.each(COMMANDS.map((c) => c.name))('shows the synopsis of %s', (name) => {
+    expect(readme).toMatch(new RegExp(`^timerstack ${name}\\b`, 'm'));
+  });
+
+  it('gives the two commands: install-and-run, and npm test', () => {
+    expect(readme).toMatch(/npm ci && node bin\/timerstack\.js every/);
+    expect(readme).toMatch(/^npm test/m);
+  });
+});
