@@ -13,7 +13,7 @@ try {
   // Node reads timerstack's own files to start: with almost no fds left, say so in one line.
   if (err?.code !== 'EMFILE' && err?.code !== 'ENFILE') throw err;
   process.stderr.write(`timerstack: too many open files (${err.code}) while starting: raise \`ulimit -n\`\n`);
-  process.exit(1);
+  process.exit(125);
 }
 
 const result = await main(process.argv.slice(2), {

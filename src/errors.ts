@@ -1,10 +1,12 @@
 // Every failure timerstack knows about, with a stable code and the exit status it maps to.
 // Only cli/main.ts turns these into an exit; library users catch them by class or `code`.
 
+// timerstack passes its command's status through, so its own statuses follow GNU timeout, env
+// and nice and stay out of a command's way: 125 for a usage error and for its own failures.
 export const EXIT = {
   ok: 0,
-  failure: 1,
-  usage: 2,
+  failure: 125,
+  usage: 125,
   timedOut: 124,
   cannotRun: 125,
   notExecutable: 126,
@@ -23,7 +25,7 @@ export class TimerstackError extends Error {
   }
 }
 
-// Bad input from the user: one line on stderr and exit 2; nothing has been armed or run.
+// Bad input from the user: one line on stderr and exit 125; nothing has been armed or run.
 export class UsageError extends TimerstackError {
   constructor(message: string, code = 'EUSAGE') {
     super(code, message, EXIT.usage);
@@ -47,3 +49,15 @@ export class PlatformError extends TimerstackError {
     super('EPLATFORM', message, EXIT.failure);
   }
 }
+
+// The exit statuses as the docs state them: --help renders this table, and a test checks that the
+// README and the man page list the same statuses.
+export const EXIT_STATUSES: ReadonlyArray<readonly [status: string, meaning: string]> = [
+  ['0', 'done: the time came, or a limit (--count, --for, --until) was reached; also when the reader of standard output went away'],
+  ['N', 'once and at with a COMMAND, and every with --fail-fast: the command\'s own status'],
+  ['124', 'the command timed out (--timeout); 137 if it then needed SIGKILL'],
+  ['125', 'timerstack itself failed, or a usage error (nothing was armed or run), or the command could not be started'],
+  ['126', 'the command is not executable'],
+  ['127', 'the command was not found'],
+  ['128+N', 'stopped by signal N (130 SIGINT, 143 SIGTERM, 129 SIGHUP), or the command was killed by it'],
+];

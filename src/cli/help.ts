@@ -2,7 +2,7 @@
 // documented builder calls and getHelp(). yargs (40-70 ms to load) is loaded only here and in
 // completion.ts; it never parses timerstack's argv, prints or exits.
 import type { Argv } from 'yargs';
-import { UsageError } from '../errors.js';
+import { EXIT_STATUSES, UsageError } from '../errors.js';
 import { COMMANDS, GLOBAL_OPTIONS, optionsFor, type CommandDef, type CommandName, type OptionDef } from '../grammar/options.js';
 import { quote } from '../grammar/quote.js';
 
@@ -33,20 +33,7 @@ const RUN_FILES = [
 ].join('\n');
 
 // Rows "status  \tmeaning": cliui lines the second column up (the trailing spaces keep a gap).
-const EXIT_STATUS = [
-  'Exit status:',
-  ...[
-    ['0', 'done: the time came, or a limit (--count, --for, --until) was reached; a failed run changes the status only as below'],
-    ['1', 'timerstack itself failed (a system call, an unwritable output)'],
-    ['2', 'usage error: nothing was armed or run'],
-    ['N', 'once and at with a COMMAND, and every with --fail-fast: the command\'s own status'],
-    ['124', 'the command timed out (--timeout); 137 if it then needed SIGKILL'],
-    ['125', 'the command could not be started'],
-    ['126', 'the command is not executable'],
-    ['127', 'the command was not found'],
-    ['128+N', 'stopped by signal N (130 SIGINT, 143 SIGTERM, 129 SIGHUP), or the command was killed by it'],
-  ].map(([code, what]) => `  ${code}  \t${what}`),
-].join('\n');
+const EXIT_STATUS = ['Exit status:', ...EXIT_STATUSES.map(([code, what]) => `  ${code}  \t${what}`)].join('\n');
 
 const SEE_ALSO = 'Help on one command: timerstack COMMAND --help. Everything else: man timerstack.';
 

@@ -53,7 +53,8 @@ export function statusOf(end: ProcessEnd): number {
   }
   if (timedOut) return signal === 'SIGKILL' ? EXIT.signalBase + 9 : EXIT.timedOut;
   if (signal !== undefined) return EXIT.signalBase + (signalNumber(signal) ?? 0);
-  return exitCode ?? EXIT.failure;
+  // A process that reported neither (it cannot happen on Linux) counts as a plain failure.
+  return exitCode ?? 1;
 }
 
 const START_ERRORS: Record<string, string> = {

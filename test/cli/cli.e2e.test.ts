@@ -141,7 +141,7 @@ describe('at', () => {
   it('refuses a time in the past unless --late run', async () => {
     const past = new Date(Date.now() - 60_000).toISOString();
     const refused = await timerstack(['at', past]);
-    expect(refused.code).toBe(2);
+    expect(refused.code).toBe(125);
     expect(refused.stderr).toMatch(/in the past/);
     expect(refused.stdout).toBe('');
     const ran = await timerstack(['at', past, '--late', 'run', '--json']);
@@ -205,7 +205,7 @@ describe('--dry-run plans', () => {
   });
 });
 
-describe('refused input: exit 2, one line on stderr, nothing on stdout, nothing armed', () => {
+describe('refused input: exit 125, one line on stderr, nothing on stdout, nothing armed', () => {
   it.each([
     [[]],
     [['sometimes', '5s']],
@@ -248,7 +248,7 @@ describe('refused input: exit 2, one line on stderr, nothing on stdout, nothing 
     [['every', '5s', '--align', '--after', '1s']],
   ])('%j', async (args) => {
     const r = await timerstack(args as string[]);
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(125);
     expect(r.stdout).toBe('');
     const err = lines(r.stderr);
     expect(err).toHaveLength(1);
@@ -260,9 +260,9 @@ describe('refused input: exit 2, one line on stderr, nothing on stdout, nothing 
     ['every', "$'\\xff\\xfe5s'"],
     ['at', "$'\\xc3\\x28'"],
     ['every', "$'5s\\x1b[31m'"],
-  ])('invalid UTF-8 and control bytes in %s %s: exit 2, one line', (command, word) => {
+  ])('invalid UTF-8 and control bytes in %s %s: exit 125, one line', (command, word) => {
     const r = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" ${command} ${word}`], { env: baseEnv(), encoding: 'utf8' });
-    expect(r.status).toBe(2);
+    expect(r.status).toBe(125);
     expect(r.stdout).toBe('');
     expect(lines(r.stderr)).toHaveLength(1);
     expect(r.stderr).not.toMatch(/\x1b/);
@@ -270,7 +270,7 @@ describe('refused input: exit 2, one line on stderr, nothing on stdout, nothing 
 
   it('a 100,000-character duration is answered at once', async () => {
     const r = await timerstack(['every', '1'.repeat(100_000) + 's']);
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(125);
     expect(r.ms).toBeLessThan(3000);
   });
 });
@@ -298,12 +298,12 @@ describe('colour and terminals', () => {
 });
 
 describe('the fd budget', () => {
-  it.each([20, 21, 22, 24, 32])('with ulimit -n %i: a tick, or one clear line and exit 1 — never a stack trace', (n) => {
+  it.each([20, 21, 22, 24, 32])('with ulimit -n %i: a tick, or one clear line and exit 125 — never a stack trace', (n) => {
     const r = spawnSync('bash', ['-c', `ulimit -n ${n}; "${process.execPath}" "${BIN}" every 10ms --count 1`], { env: baseEnv(), encoding: 'utf8', timeout: 10_000 });
     if (r.status === 0) {
       expect(lines(r.stdout)).toHaveLength(1);
     } else {
-      expect(r.status).toBe(1);
+      expect(r.status).toBe(125);
       expect(lines(r.stderr)).toHaveLength(1);
       expect(r.stderr).toMatch(/^timerstack: .*(EMFILE|too many open files)/);
     }

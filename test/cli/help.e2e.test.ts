@@ -27,7 +27,7 @@ describe('timerstack --help', () => {
 
   it('an unknown topic is a usage error', async () => {
     const r = await timerstack(['help', 'frobnicate']);
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(125);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^timerstack: unknown command "frobnicate"/);
   });

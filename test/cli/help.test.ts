@@ -53,7 +53,7 @@ describe('helpText()', () => {
     for (const word of ['Durations:', 'ns, us (µs), ms, s, m, h, d, w', '1h30m', '"1h 30min"', '.5s', 'PT1M30S', 'Months and years are refused']) {
       expect(text).toContain(word);
     }
-    for (const code of ['0', '2', '124', '126', '127', '128+N']) expect(text).toMatch(new RegExp(`Exit status:.* ${code.replace('+', '\\+')} `));
+    for (const code of ['0', '124', '125', '126', '127', '128+N']) expect(text).toMatch(new RegExp(`Exit status:.* ${code.replace('+', '\\+')} `));
     expect(text).toContain('man timerstack');
   });
 
@@ -101,7 +101,7 @@ describe('helpText()', () => {
   it('refuses an unknown topic with a usage error', async () => {
     const err = await helpText('frobnicate' as CommandName, W).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UsageError);
-    expect((err as UsageError).exitCode).toBe(2);
+    expect((err as UsageError).exitCode).toBe(125);
     expect((err as UsageError).message).toMatch(/^unknown command "frobnicate"/);
   });
 });

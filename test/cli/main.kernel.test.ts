@@ -91,7 +91,7 @@ describe('main: usage errors', () => {
     [['every', '5s', '--x\n\u001b[31m'], /^unknown option "--x\\n\\u001b\[31m"$/],
   ])('%j', async (argv, message) => {
     const r = await run(argv);
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(125);
     expect(r.signal).toBeUndefined();
     expect(r.stdout).toBe('');
     // exactly one line, the message with a pointer to help
@@ -251,10 +251,10 @@ describe('main: running timers (no commands)', () => {
     expect(m.err()).toBe('');
   });
 
-  it('another stdout error ends it with status 1 and a line on stderr', async () => {
+  it('another stdout error ends it with status 125 and a line on stderr', async () => {
     const m = await started(['every', '1h']);
     m.stdout.emit('error', Object.assign(new Error('no space left on device'), { code: 'ENOSPC' }));
-    expect(await m.done).toEqual({ code: 1 });
+    expect(await m.done).toEqual({ code: 125 });
     await new Promise(setImmediate);
     expect(m.err()).toBe('timerstack: cannot write to standard output: no space left on device\n');
   });
@@ -264,8 +264,8 @@ describe('errors', () => {
   it('exit statuses', () => {
     expect(EXIT).toEqual({
       ok: 0,
-      failure: 1,
-      usage: 2,
+      failure: 125,
+      usage: 125,
       timedOut: 124,
       cannotRun: 125,
       notExecutable: 126,
@@ -275,11 +275,11 @@ describe('errors', () => {
   });
 
   it.each<[string, string, number, TimerstackError]>([
-    ['UsageError', 'EUSAGE', 2, new UsageError('bad')],
-    ['UsageError', 'ECLOSED', 2, new UsageError('closed', 'ECLOSED')],
-    ['SyscallError', 'EMFILE', 1, new SyscallError('timerfd_create', 'EMFILE', 24, 'too many open files')],
-    ['PlatformError', 'EPLATFORM', 1, new PlatformError('not Linux')],
-    ['TimerstackError', 'EX', 1, new TimerstackError('EX', 'x')],
+    ['UsageError', 'EUSAGE', 125, new UsageError('bad')],
+    ['UsageError', 'ECLOSED', 125, new UsageError('closed', 'ECLOSED')],
+    ['SyscallError', 'EMFILE', 125, new SyscallError('timerfd_create', 'EMFILE', 24, 'too many open files')],
+    ['PlatformError', 'EPLATFORM', 125, new PlatformError('not Linux')],
+    ['TimerstackError', 'EX', 125, new TimerstackError('EX', 'x')],
   ])('%s: code %s, exit %d', (name, code, exitCode, error) => {
     expect(error).toBeInstanceOf(Error);
     expect(error).toBeInstanceOf(TimerstackError);

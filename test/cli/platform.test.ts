@@ -22,7 +22,7 @@ describe('not Linux', () => {
     expect(() => assertLinux('linux')).not.toThrow();
   });
 
-  it.each([[['once', '0']], [['every', '5s', '--dry-run']], [['run', '-']]])('main %j: one line on stderr, exit 1, nothing armed', async (argv) => {
+  it.each([[['once', '0']], [['every', '5s', '--dry-run']], [['run', '-']]])('main %j: one line on stderr, exit 125, nothing armed', async (argv) => {
     const stdout = new PassThrough();
     const stderr = new PassThrough();
     let out = '';
@@ -30,7 +30,7 @@ describe('not Linux', () => {
     stdout.on('data', (d: Buffer) => (out += d.toString()));
     stderr.on('data', (d: Buffer) => (err += d.toString()));
     const result = await main(argv, { stdout, stderr, stdin: new PassThrough(), env: {}, signals: new EventEmitter() as unknown as NodeJS.Process });
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(125);
     expect(out).toBe('');
     expect(err).toBe('timerstack: Linux is required (timerfd and epoll); this is darwin\n');
   });

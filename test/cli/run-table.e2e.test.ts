@@ -78,11 +78,11 @@ describe('timerstack run', () => {
     ['an unterminated quote', "a: every 1s -- echo 'hi\n", 'timers.txt:1: unterminated single quote'],
     ['an empty table', '# nothing here\n', 'no timers in timers.txt'],
     ['binary junk', '\x7fELF\x02\x01\x01\0\0\0', 'timers.txt:1: control character'],
-  ])('refuses %s before arming anything: exit 2 naming the file and line', async (_what, text, message) => {
+  ])('refuses %s before arming anything: exit 125 naming the file and line', async (_what, text, message) => {
     const cwd = mkdtempSync(path.join(dir, 'cwd-'));
     writeFileSync(path.join(cwd, 'timers.txt'), text);
     const r = await timerstack(['run', 'timers.txt'], { cwd });
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(125);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(`timerstack: ${message}`);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
@@ -90,15 +90,15 @@ describe('timerstack run', () => {
 
   it('refuses bad stdin as "stdin", a missing file, and a missing FILE', async () => {
     const stdin = await timerstack(['run', '-'], { input: 'every 1s\nevery soon\n' });
-    expect(stdin.code).toBe(2);
+    expect(stdin.code).toBe(125);
     expect(stdin.stderr).toContain('stdin:2: ');
     const junk = await timerstack(['run', '-'], { input: Buffer.from([0x61, 0x0a, 0xff, 0xfe]).toString('latin1') });
-    expect(junk.code).toBe(2);
+    expect(junk.code).toBe(125);
     const missing = await timerstack(['run', path.join(dir, 'nope.txt')]);
-    expect(missing.code).toBe(2);
+    expect(missing.code).toBe(125);
     expect(missing.stderr).toContain(`cannot read ${path.join(dir, 'nope.txt')}: no such file`);
     const none = await timerstack(['run']);
-    expect(none.code).toBe(2);
+    expect(none.code).toBe(125);
     expect(none.stderr).toContain('run: missing FILE');
   });
 

@@ -427,7 +427,7 @@ describe('arguments and environment', () => {
 describe('stop', () => {
   it('relays the signal to every running group, waits, and leaves no zombie', async () => {
     const h = harness({
-      argv: [`trap 'echo got > ${dir}/mark.$TIMERSTACK_TICK; exit 0' TERM; sleep 5 & wait`],
+      argv: [`trap 'echo got > ${dir}/mark.$TIMERSTACK_TICK; exit 0' TERM; : > ${dir}/trapped.$TIMERSTACK_TICK; sleep 5 & wait`],
       shell: true,
       overlap: 'parallel',
       killAfterNs: 3000n * MS,
@@ -435,7 +435,8 @@ describe('stop', () => {
     h.tick(1);
     h.tick(2);
     await eventually(() => h.pids.length === 2);
-    await sleep(100); // let both shells set their trap
+    // Both shells have set their trap (they say so after setting it).
+    expect(await eventually(() => existsSync(join(dir, 'trapped.1')) && existsSync(join(dir, 'trapped.2')), 10_000)).toBe(true);
     const t0 = performance.now();
     await h.runner.stop('SIGTERM');
     expect(performance.now() - t0).toBeLessThan(2000);

@@ -21,7 +21,7 @@ function refusal(text: string): UsageError {
   }
   expect(caught).toBeInstanceOf(UsageError);
   const error = caught as UsageError;
-  expect(error.exitCode).toBe(2);
+  expect(error.exitCode).toBe(125);
   expect(error.code).toBe('EUSAGE');
   expect(error.message).not.toMatch(/[\n\r\u2028\u2029\u0085]/);
   expect(error.message).not.toMatch(/\.$/);
@@ -225,7 +225,7 @@ describe('properties', () => {
       const ns = parseDuration(text);
       return typeof ns === 'bigint' && ns >= 0n && ns <= MAX_NS;
     } catch (error) {
-      return error instanceof UsageError && error.exitCode === 2 && !/[\n\r]/.test(error.message);
+      return error instanceof UsageError && error.exitCode === 125 && !/[\n\r]/.test(error.message);
     }
   };
 

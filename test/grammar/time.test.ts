@@ -26,7 +26,7 @@ function refusal(text: string, nowNs = NOW): UsageError {
   }
   expect(caught).toBeInstanceOf(UsageError);
   const error = caught as UsageError;
-  expect(error.exitCode).toBe(2);
+  expect(error.exitCode).toBe(125);
   expect(error.message).not.toMatch(/[\n\r\u2028\u2029\u0085]/);
   expect(error.message).not.toMatch(/\.$/);
   return error;
@@ -215,7 +215,7 @@ describe('properties', () => {
       const { instantNs, form } = parseTime(text, nowNs);
       return instantNs >= 0n && instantNs <= MAX_NS && (form === 'clock' || form === 'absolute');
     } catch (error) {
-      return error instanceof UsageError && error.exitCode === 2 && !/[\n\r]/.test(error.message);
+      return error instanceof UsageError && error.exitCode === 125 && !/[\n\r]/.test(error.message);
     }
   };
   const now = fc.bigInt({ min: 0n, max: at('2200-01-01T00:00:00Z') });

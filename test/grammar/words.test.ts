@@ -12,7 +12,7 @@ function refusal(words: string[], context: 'cli' | 'table' = 'cli'): UsageError 
   }
   expect(caught).toBeInstanceOf(UsageError);
   const error = caught as UsageError;
-  expect(error.exitCode).toBe(2);
+  expect(error.exitCode).toBe(125);
   expect(error.code).toBe('EUSAGE');
   expect(error.message).not.toMatch(/[\n\r\u2028\u2029\u0085\u001b\u009b]/);
   return error;

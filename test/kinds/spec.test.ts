@@ -29,7 +29,7 @@ function refusal(words: string[], ctx: Partial<SpecContext> = {}): UsageError {
   }
   expect(caught).toBeInstanceOf(UsageError);
   const error = caught as UsageError;
-  expect(error.exitCode).toBe(2);
+  expect(error.exitCode).toBe(125);
   expect(error.message).not.toMatch(/[\n\r\u2028\u2029\u0085\u001b]/);
   return error;
 }

@@ -17,7 +17,7 @@ function refusal(fn: () => unknown): string {
   }
   expect(caught).toBeInstanceOf(UsageError);
   const err = caught as UsageError;
-  expect(err.exitCode).toBe(2);
+  expect(err.exitCode).toBe(125);
   expect(err.message).not.toMatch(/[\n\r]/);
   return err.message;
 }

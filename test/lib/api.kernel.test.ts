@@ -99,7 +99,7 @@ describe('once', () => {
         err = e;
       }
       expect(err, `once(${String(bad)})`).toBeInstanceOf(UsageError);
-      expect((err as UsageError).exitCode).toBe(2);
+      expect((err as UsageError).exitCode).toBe(125);
     }
     expect(loop.size).toBe(0);
   });
@@ -216,7 +216,7 @@ describe('every', () => {
         err = e;
       }
       expect(err, what).toBeInstanceOf(UsageError);
-      expect((err as UsageError).exitCode, what).toBe(2);
+      expect((err as UsageError).exitCode, what).toBe(125);
     }
     expect(loop.size).toBe(0);
   });

@@ -58,7 +58,7 @@ function expectSyscallError(fn: () => unknown, code: string, syscall: string): S
   expect(e.code).toBe(code);
   expect(e.syscall).toBe(syscall);
   expect(e.errno).toBe(osConstants.errno[code as keyof typeof osConstants.errno]);
-  expect(e.exitCode).toBe(1);
+  expect(e.exitCode).toBe(125);
   expect(e.message).toContain(code);
   return e;
 }
@@ -66,7 +66,7 @@ function expectSyscallError(fn: () => unknown, code: string, syscall: string): S
 function expectUsageError(fn: () => unknown): UsageError {
   const err = thrown(fn);
   expect(err).toBeInstanceOf(UsageError);
-  expect((err as UsageError).exitCode).toBe(2);
+  expect((err as UsageError).exitCode).toBe(125);
   return err as UsageError;
 }
 

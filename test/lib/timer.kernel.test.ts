@@ -36,7 +36,7 @@ function usageError(fn: () => unknown): UsageError {
     fn();
   } catch (err) {
     expect(err).toBeInstanceOf(UsageError);
-    expect((err as UsageError).exitCode).toBe(2);
+    expect((err as UsageError).exitCode).toBe(125);
     return err as UsageError;
   }
   throw new Error('expected a UsageError');
