@@ -10,6 +10,9 @@ export class FdSource implements Source {
   readonly members = new Set<Slot>();
   // Once it has fired, a newcomer may not join: it would lose the expirations its own fd counts.
   fired = false;
+  // Members paused; when all are, the fd is taken out of the wake-ups (the kernel keeps counting).
+  private pausedMembers = 0;
+  private muted = false;
 
   constructor(
     private readonly host: SourceHost,
@@ -39,9 +42,35 @@ export class FdSource implements Source {
       if (slot.source !== this) continue;
       const { last, next } = fixedAdvance(slot.recurrence, slot.deadline, n);
       if (next !== undefined) slot.deadline = next;
+      if (slot.paused) {
+        slot.held = { count: (slot.held?.count ?? 0) + n, last, final: next === undefined };
+        continue;
+      }
       this.host.deliver(slot, n, last, next === undefined);
       if (next === undefined && slot.source === this) this.host.finish(slot);
     }
+  }
+
+  pause(): void {
+    this.pausedMembers++;
+    this.updateMute();
+  }
+
+  resume(): void {
+    this.pausedMembers--;
+    this.updateMute();
+  }
+
+  poll(): void {
+    this.onReady();
+  }
+
+  // Out of the epoll set's wake-ups while every member is paused, back in when one is not.
+  private updateMute(): void {
+    const mute = this.members.size > 0 && this.pausedMembers >= this.members.size;
+    if (mute === this.muted) return;
+    this.muted = mute;
+    this.host.watch(this.fd, !mute);
   }
 
   // A one-shot for a computed deadline fired: deliver it (and any later ones already due), then
@@ -87,8 +116,10 @@ export class FdSource implements Source {
   }
 
   remove(slot: Slot): void {
-    this.members.delete(slot);
+    if (!this.members.delete(slot)) return;
+    if (slot.paused) this.pausedMembers--;
     if (this.members.size === 0) this.host.release(this);
+    else this.updateMute();
   }
 
   detachAll(): void {

@@ -5,19 +5,21 @@
 //  - a timerfd shared with timers of identical fixed schedule, or
 //  - past the budget, its clock's deadline queue (one absolute timerfd over a heap).
 // Handlers run outside the native callback's reach: one that throws cannot stop the batch or
-// leave a source half-read; its error is rethrown afterwards as an ordinary uncaught exception
-// (or given to `onError`).
+// leave a source half-read (failure.ts). Other fds may be watched for errors (error-watches.ts).
 import { UsageError } from '../errors.js';
-import { CLOCKS, clockNow, isRealtimeClock } from '../native/clocks.js';
+import { CLOCKS, isRealtimeClock } from '../native/clocks.js';
 import { Epoll } from '../native/epoll.js';
-import { CLOCK_REALTIME, TFD_TIMER_ABSTIME, TFD_TIMER_CANCEL_ON_SET } from '../native/libc.js';
+import { CLOCK_REALTIME, EPOLLIN, TFD_TIMER_ABSTIME, TFD_TIMER_CANCEL_ON_SET } from '../native/libc.js';
 import { kernelTimers, type TimerNative } from '../native/timerfd.js';
 import { watchReadable, type FdWatch } from '../native/watch.js';
+import { ClockReadings } from './clock-readings.js';
+import { ErrorWatches } from './error-watches.js';
+import { failureHandler } from './failure.js';
 import { validate, type LoopOptions, type TimerOptions } from './options.js';
 import { Placement } from './placement.js';
 import { computedRecurrence, fixedRecurrence, type Recurrence } from './recurrence.js';
 import type { LoopNotice, Source, SourceHost } from './source.js';
-import { LoopTimer, defaultTimerName, type Expiration, type ExpirationHandler, type Slot } from './timer.js';
+import { LoopTimer, defaultTimerName, type Expiration, type ExpirationHandler, type Slot, type TimerControl } from './timer.js';
 
 export type { Expiration, ExpirationHandler } from './timer.js';
 export type { LoopNotice, MissedDeadlines } from './source.js';
@@ -28,7 +30,7 @@ export class Loop {
   private readonly native: TimerNative;
   private readonly onNotice: ((notice: LoopNotice) => void) | undefined;
   private readonly afterDispatch: (() => void) | undefined;
-  private readonly onError: ((error: unknown) => void) | undefined;
+  private readonly fail: (error: unknown) => void;
   private epoll: Epoll | undefined;
   private watch: FdWatch | undefined;
   private readonly placement: Placement;
@@ -36,23 +38,33 @@ export class Loop {
   private state: 'open' | 'paused' | 'closed' = 'open';
   private inDispatch = false;
   // Clock readings cached for the duration of one batch (one wake-up or one addAll call).
-  private readonly clockCache = new Map<number, bigint>();
+  private readonly clocks = new ClockReadings();
   private readonly readyBatch: Source[] = [];
+  private readonly errorWatches = new ErrorWatches(() => this.epoll!);
   private readonly host: SourceHost;
+  // What a LoopTimer asks of its loop.
+  private readonly control: TimerControl = {
+    remaining: (slot) => slot.source?.remaining(slot) ?? 0n,
+    cancel: (slot) => this.detach(slot),
+    pause: (slot) => this.pauseSlot(slot),
+    resume: (slot) => this.resumeSlot(slot),
+    flush: (slot) => this.flushSlot(slot),
+  };
 
   constructor(options: LoopOptions = {}) {
     this.native = options.native ?? kernelTimers;
     this.onNotice = options.onNotice;
     this.afterDispatch = options.afterDispatch;
-    this.onError = options.onError;
+    this.fail = failureHandler(options.onError);
     this.host = {
       native: this.native,
-      now: (clockid) => this.now(clockid),
-      refresh: (clockid) => this.refresh(clockid),
+      now: (clockid) => this.clocks.now(clockid),
+      refresh: (clockid) => this.clocks.refresh(clockid),
       deliver: (slot, count, last, final) => this.deliver(slot, count, last, final),
       finish: (slot) => this.detach(slot),
       notice: (notice) => this.guard(() => this.onNotice?.(notice)),
       release: (source) => this.placement.release(source),
+      watch: (fd, on) => this.epoll!.modify(fd, on ? EPOLLIN : 0),
     };
     this.placement = new Placement(this.native, () => this.epoll!, this.host, options.maxFds ?? Infinity);
   }
@@ -76,7 +88,7 @@ export class Loop {
     try {
       return this.addOne(options, handler);
     } finally {
-      if (!this.inDispatch) this.clockCache.clear();
+      if (!this.inDispatch) this.clocks.clear();
     }
   }
 
@@ -93,7 +105,7 @@ export class Loop {
       for (const timer of armed) timer.cancel();
       throw err;
     } finally {
-      if (!this.inDispatch) this.clockCache.clear();
+      if (!this.inDispatch) this.clocks.clear();
     }
   }
 
@@ -105,19 +117,30 @@ export class Loop {
     return timer.remaining();
   }
 
+  // Watches `fd` (a pipe, a socket, a terminal: anything epoll can watch) for the error or
+  // hang-up that epoll always reports, such as the write end of a pipe whose reader has gone:
+  // `onError(events)` runs once, after that wake-up's expirations, and the watch ends. It does
+  // not keep the process alive. Returns a function that ends the watch early.
+  watchErrors(fd: number, onError: (events: number) => void): () => void {
+    if (this.state === 'closed') throw new UsageError('the loop is closed', 'ECLOSED');
+    if (this.placement.sources.has(fd)) throw new UsageError(`fd ${fd} is already watched`, 'EEXIST');
+    this.start();
+    return this.errorWatches.add(fd, onError);
+  }
+
   // Disarms and closes every timer and the epoll set.
   close(): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
+    this.errorWatches.clear();
     this.placement.closeAll();
     this.timerCount = 0;
     this.watch?.stop();
     this.epoll?.close();
   }
 
-  // Stops reading expirations until resume(): the kernel keeps counting them, so nothing is
-  // lost — the next wake-up reports every expiration since. Used for backpressure when the
-  // reader of our output is slower than the timers.
+  // Stops reading expirations of every timer until resume(): the kernel keeps counting them,
+  // so the next wake-up reports every expiration since. (LoopTimer.pause() stops one timer.)
   pause(): void {
     if (this.state !== 'open') return;
     this.state = 'paused';
@@ -138,12 +161,11 @@ export class Loop {
     const clock = options.clock ?? 'monotonic';
     const clockid = CLOCKS[clock];
     const recurrence = this.recurrenceOf(options, clockid);
-    const control = { remaining: (slot: Slot) => slot.source?.remaining(slot) ?? 0n, cancel: (slot: Slot) => this.detach(slot) };
-    const timer = new LoopTimer(options.name ?? defaultTimerName(), clock, clockid, recurrence, handler, control);
+    const timer = new LoopTimer(options.name ?? defaultTimerName(), clock, clockid, recurrence, handler, this.control);
     const cancelOnSet = options.at !== undefined && isRealtimeClock(clockid) && options.cancelOnSet !== false;
     const flags = TFD_TIMER_ABSTIME | (cancelOnSet ? TFD_TIMER_CANCEL_ON_SET : 0);
     const slot = LoopTimer.slotOf(timer);
-    if (!isRealtimeClock(clockid)) slot.wallOffset = this.now(CLOCK_REALTIME) - this.now(clockid);
+    if (!isRealtimeClock(clockid)) slot.wallOffset = this.clocks.now(CLOCK_REALTIME) - this.clocks.now(clockid);
     this.placement.attach(slot, flags);
     if (this.timerCount++ === 0) this.watch!.ref();
     return timer;
@@ -151,7 +173,7 @@ export class Loop {
 
   private recurrenceOf(options: TimerOptions, clockid: number): Recurrence {
     const interval = options.interval ?? 0n;
-    const first = options.at ?? this.now(clockid) + (options.delay ?? interval);
+    const first = options.at ?? this.clocks.now(clockid) + (options.delay ?? interval);
     return options.next ? computedRecurrence(first, options.next) : fixedRecurrence(first, interval);
   }
 
@@ -160,8 +182,52 @@ export class Loop {
     const source = slot.source;
     if (!source) return;
     slot.source = undefined;
+    slot.held = undefined;
     source.remove(slot);
     if (--this.timerCount === 0) this.watch?.unref();
+  }
+
+  private pauseSlot(slot: Slot): void {
+    if (!slot.source || slot.paused) return;
+    slot.paused = true;
+    slot.source.pause(slot);
+  }
+
+  // Back on its source; what a shared read held for it meanwhile is delivered at once.
+  private resumeSlot(slot: Slot): void {
+    if (!slot.paused) return;
+    slot.paused = false;
+    slot.source?.resume(slot);
+    this.deliverHeld(slot);
+  }
+
+  private flushSlot(slot: Slot): void {
+    const source = slot.source;
+    if (source) this.inBatch(() => (source.poll(slot), this.deliverHeld(slot)));
+  }
+
+  private deliverHeld(slot: Slot): void {
+    const held = slot.held;
+    if (!held || !slot.source) return;
+    slot.held = undefined;
+    this.inBatch(() => {
+      this.deliver(slot, held.count, held.last, held.final);
+      if (held.final) this.detach(slot);
+    });
+  }
+
+  // Runs `fn` as a batch of its own (one clock reading each, output flushed after), or as part
+  // of the wake-up being delivered.
+  private inBatch(fn: () => void): void {
+    if (this.inDispatch) return this.guard(fn);
+    this.inDispatch = true;
+    try {
+      this.guard(fn);
+    } finally {
+      this.inDispatch = false;
+      this.clocks.clear();
+      if (this.afterDispatch) this.guard(this.afterDispatch);
+    }
   }
 
   private start(): void {
@@ -177,55 +243,40 @@ export class Loop {
     const batch = this.readyBatch;
     // One batch per wake-up: the fds are read only when dispatched, and uv_poll calls again
     // while the epoll fd stays readable (with 1024+ ready, draining all would loop forever).
-    this.epoll!.waitOnce((fd) => {
+    this.epoll!.waitOnce((fd, events) => {
       const source = this.placement.sources.get(fd);
       if (source) batch.push(source);
+      else this.errorWatches.note(fd, events);
     });
-    this.inDispatch = true;
-    try {
-      for (let i = 0; i < batch.length; i++) {
-        const source = batch[i]!;
-        // A handler earlier in the batch may have cancelled this source's timers.
-        if (this.placement.sources.get(source.fd) !== source) continue;
-        try {
-          source.onReady();
-        } catch (err) {
-          this.fail(err);
+    this.inBatch(() => {
+      try {
+        for (let i = 0; i < batch.length; i++) {
+          const source = batch[i]!;
+          // A handler earlier in the batch may have cancelled this source's timers.
+          if (this.placement.sources.get(source.fd) !== source) continue;
+          try {
+            source.onReady();
+          } catch (err) {
+            this.fail(err);
+          }
         }
+        this.errorWatches.deliver((fn) => this.guard(fn));
+      } finally {
+        batch.length = 0;
       }
-    } finally {
-      this.inDispatch = false;
-      batch.length = 0;
-      this.clockCache.clear();
-      if (this.afterDispatch) this.guard(this.afterDispatch);
-    }
-  }
-
-  private now(clockid: number): bigint {
-    let t = this.clockCache.get(clockid);
-    if (t === undefined) {
-      t = clockNow(clockid);
-      this.clockCache.set(clockid, t);
-    }
-    return t;
-  }
-
-  private refresh(clockid: number): bigint {
-    const t = clockNow(clockid);
-    this.clockCache.set(clockid, t);
-    return t;
+    });
   }
 
   private deliver(slot: Slot, count: number, last: bigint, final: boolean): void {
     slot.tick += count;
-    const time = this.now(slot.clockid);
+    const time = this.clocks.now(slot.clockid);
     const event: Expiration = {
       timer: slot.timer,
       tick: slot.tick,
       expirations: count,
       scheduled: last,
       time,
-      wallTime: slot.clockid === CLOCK_REALTIME ? time : this.now(CLOCK_REALTIME),
+      wallTime: this.clocks.wallTime(slot.clockid, time),
       latenessUs: Number(time - last) / 1000,
       final,
     };
@@ -245,17 +296,4 @@ export class Loop {
     }
   }
 
-  private fail(err: unknown): void {
-    if (this.onError) {
-      try {
-        this.onError(err);
-        return;
-      } catch (again) {
-        err = again;
-      }
-    }
-    setImmediate(() => {
-      throw err;
-    });
-  }
 }

@@ -15,6 +15,9 @@ export class QueueSource implements Source {
   readonly budgeted = false;
   readonly key = undefined;
   readonly heap = new DeadlineHeap<Slot>();
+  // Paused timers, out of the heap with their next deadline kept: on resume they go back in,
+  // and a deadline passed meanwhile is due at once, with every expiration since counted.
+  private readonly parked = new Set<Slot>();
   private armedFor: bigint | undefined;
   private readonly due: Slot[] = [];
 
@@ -50,8 +53,9 @@ export class QueueSource implements Source {
     }
     try {
       for (const slot of due) {
-        // A handler earlier in this batch may have cancelled it: not delivered, not re-queued.
-        if (slot.source === this) this.expire(slot, now, stepped);
+        // A handler earlier in this batch may have cancelled it (not delivered, not re-queued)
+        // or paused it (parked, its deadline kept).
+        if (slot.source === this && !slot.paused) this.expire(slot, now, stepped);
       }
     } finally {
       due.length = 0;
@@ -74,7 +78,32 @@ export class QueueSource implements Source {
     }
     if (slot.source !== this) return;
     if (passed.next === undefined) this.host.finish(slot);
+    else if (slot.paused) this.parked.add(slot);
     else this.heap.push(slot);
+  }
+
+  pause(slot: Slot): void {
+    this.heap.remove(slot);
+    this.parked.add(slot);
+    this.arm();
+  }
+
+  resume(slot: Slot): void {
+    if (!this.parked.delete(slot)) return;
+    this.heap.push(slot);
+    this.arm();
+  }
+
+  // Delivers this timer's due deadlines now, paused or not.
+  poll(slot: Slot): void {
+    const now = this.host.refresh(this.clockid);
+    if (slot.deadline > now) return;
+    if (!this.parked.delete(slot)) this.heap.remove(slot);
+    try {
+      this.expire(slot, now, false);
+    } finally {
+      this.arm();
+    }
   }
 
   remaining(slot: Slot): bigint {
@@ -83,12 +112,14 @@ export class QueueSource implements Source {
   }
 
   remove(slot: Slot): void {
-    this.heap.remove(slot);
+    if (!this.heap.remove(slot)) this.parked.delete(slot);
     if (this.heap.size === 0) this.arm();
   }
 
   detachAll(): void {
     for (let slot = this.heap.pop(); slot; slot = this.heap.pop()) slot.source = undefined;
+    for (const slot of this.parked) slot.source = undefined;
+    this.parked.clear();
   }
 
   // Arms the timerfd for the earliest deadline (or disarms it when the queue is empty).

@@ -37,6 +37,8 @@ export interface SourceHost {
   notice(notice: LoopNotice): void;
   // An fd source holds no timer any more: the loop forgets it and closes its fd.
   release(source: Source): void;
+  // Whether the fd's expirations wake the loop (false while every timer on it is paused).
+  watch(fd: number, on: boolean): void;
 }
 
 // A new non-blocking, close-on-exec timerfd, watched by `epoll`; closed again if that fails.

@@ -36,8 +36,20 @@ export interface Source {
   remaining(slot: Slot): bigint;
   // Takes the timer out (the source releases itself once it holds none).
   remove(slot: Slot): void;
+  // The timer was paused or resumed (slot.paused says which): stop or start reading for it.
+  pause(slot: Slot): void;
+  resume(slot: Slot): void;
+  // Reads now and delivers what has expired for this timer (a paused one's share is held).
+  poll(slot: Slot): void;
   // Lets go of every timer without delivering (the loop is closing).
   detachAll(): void;
+}
+
+// Expirations read for a paused timer, delivered as one when it resumes.
+export interface HeldExpirations {
+  count: number;
+  last: bigint;
+  final: boolean;
 }
 
 export class Slot implements HeapItem {
@@ -48,6 +60,9 @@ export class Slot implements HeapItem {
   source: Source | undefined;
   // Wall clock minus the timer's clock when it was armed (0n on a wall clock).
   wallOffset = 0n;
+  // Paused: expirations are not delivered; what a shared read counted for it meanwhile is held.
+  paused = false;
+  held: HeldExpirations | undefined;
   constructor(
     readonly timer: LoopTimer,
     readonly recurrence: Recurrence,
@@ -61,6 +76,9 @@ export class Slot implements HeapItem {
 export interface TimerControl {
   remaining(slot: Slot): bigint;
   cancel(slot: Slot): void;
+  pause(slot: Slot): void;
+  resume(slot: Slot): void;
+  flush(slot: Slot): void;
 }
 
 let nextTimerId = 1;
@@ -132,5 +150,25 @@ export class LoopTimer {
 
   cancel(): void {
     this.#control.cancel(this.#slot);
+  }
+
+  get paused(): boolean {
+    return this.#slot.paused;
+  }
+
+  // Stops delivering expirations until resume(): the kernel (or the deadline queue) keeps
+  // counting them, and the first delivery after resume() carries them all. Other timers go on.
+  pause(): void {
+    this.#control.pause(this.#slot);
+  }
+
+  resume(): void {
+    this.#control.resume(this.#slot);
+  }
+
+  // Delivers now what has expired and not been delivered yet, even while paused (before a
+  // limit ends the timer, so every expiration the kernel counted up to it is seen).
+  flush(): void {
+    this.#control.flush(this.#slot);
   }
 }

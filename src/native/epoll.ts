@@ -1,5 +1,6 @@
-// One epoll set: register fds for EPOLLIN (never EPOLLOUT: a timerfd is always writable) and
-// drain what is ready without blocking.
+// One epoll set: register fds for EPOLLIN (never EPOLLOUT: a timerfd is always writable), or for
+// nothing but the errors and hang-ups epoll always reports, and drain what is ready without
+// blocking.
 import {
   EPOLLIN,
   EPOLL_CLOEXEC,
@@ -57,12 +58,15 @@ export class Epoll {
     }
   }
 
-  // One epoll_wait: calls `onReady(fd)` for at most one batch (1024) of ready fds; returns how
-  // many. For a caller that reads the fds only after the call: drain() would get the same
-  // unread (level-triggered) fds back batch after batch, forever, once 1024 are ready.
-  waitOnce(onReady: (fd: number) => void, timeoutMs = 0): number {
+  // One epoll_wait: calls `onReady(fd, events)` for at most one batch (1024) of ready fds;
+  // returns how many. For a caller that reads the fds only after the call: drain() would get the
+  // same unread (level-triggered) fds back batch after batch, forever, once 1024 are ready.
+  waitOnce(onReady: (fd: number, events: number) => void, timeoutMs = 0): number {
     const n = check('epoll_wait', libc().epoll_wait(this.fd, this.events, MAX_EVENTS, timeoutMs));
-    for (let i = 0; i < n; i++) onReady(this.events.readInt32LE(i * EPOLL_EVENT_SIZE + EPOLL_DATA_OFFSET));
+    for (let i = 0; i < n; i++) {
+      const at = i * EPOLL_EVENT_SIZE;
+      onReady(this.events.readInt32LE(at + EPOLL_DATA_OFFSET), this.events.readUInt32LE(at));
+    }
     return n;
   }
 

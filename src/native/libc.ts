@@ -25,6 +25,9 @@ export const TFD_NONBLOCK: number = fsConstants.O_NONBLOCK ?? 0o4000;
 
 export const EPOLL_CLOEXEC = TFD_CLOEXEC;
 export const EPOLLIN = 0x001;
+export const EPOLLERR = 0x008;
+export const EPOLLHUP = 0x010;
+export const EPOLLONESHOT = 0x40000000;
 export const EPOLL_CTL_ADD = 1;
 export const EPOLL_CTL_DEL = 2;
 export const EPOLL_CTL_MOD = 3;

@@ -1,0 +1,45 @@
+// Clock readings shared by one batch (one wake-up, or one addAll call): each clock read once,
+// unless a source asks for a fresh reading right after its read; and the wall clock's offset
+// from each other clock, read once per batch, so an event's wall time is its own clock reading
+// moved onto the wall clock (its time and its lateness then agree, however long the batch).
+import { CLOCK_REALTIME } from '../native/libc.js';
+import { clockNow, isRealtimeClock } from '../native/clocks.js';
+
+export class ClockReadings {
+  private readonly readings = new Map<number, bigint>();
+  private readonly wallOffsets = new Map<number, bigint>();
+
+  // The clock as read for this batch.
+  now(clockid: number): bigint {
+    let t = this.readings.get(clockid);
+    if (t === undefined) {
+      t = clockNow(clockid);
+      this.readings.set(clockid, t);
+    }
+    return t;
+  }
+
+  // The clock read afresh (kept for the rest of the batch).
+  refresh(clockid: number): bigint {
+    const t = clockNow(clockid);
+    this.readings.set(clockid, t);
+    return t;
+  }
+
+  // `time` on `clockid` as wall-clock ns since the epoch.
+  wallTime(clockid: number, time: bigint): bigint {
+    if (isRealtimeClock(clockid)) return time;
+    let offset = this.wallOffsets.get(clockid);
+    if (offset === undefined) {
+      offset = clockNow(CLOCK_REALTIME) - clockNow(clockid);
+      this.wallOffsets.set(clockid, offset);
+    }
+    return time + offset;
+  }
+
+  // The batch is over: the next reading is a new one.
+  clear(): void {
+    this.readings.clear();
+    this.wallOffsets.clear();
+  }
+}
