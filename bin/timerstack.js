@@ -1,9 +1,47 @@
 #!/usr/bin/env node
-// A thin launcher: run main, then end with its status — or by the signal that stopped it.
+// A thin launcher: signal handlers first, before anything heavy is loaded; then main, then the end
+// with its status — or by the signal that stopped it.
+//
+// SIGUSR1 makes Node open its inspector (a debugger on 127.0.0.1:9229 that anyone on the machine
+// can attach to). A handler of our own stops that from this line on; one that came during Node's
+// own start-up, before this line could run, is closed again below (Node 20 has no
+// --disable-sigusr1). SIGHUP and SIGUSR1 are held until main listens for them: `run FILE` arms
+// its table and then reloads, instead of dying with 129 while it starts.
+const held = [];
+const hold = (signal) => held.push(signal);
+process.on('SIGUSR1', hold);
+process.on('SIGHUP', hold);
+
+const { statSync } = await import('node:fs');
+const inspector = await import('node:inspector');
+const closeInspector = () => {
+  if (inspector.url()) inspector.close();
+};
+closeInspector();
+setImmediate(closeInspector);
+
+// Where main listens: the process, with the held signals handed to its first listener of each.
+const signals = {
+  on(signal, listener) {
+    process.on(signal, listener);
+    if (signal !== 'SIGHUP' && signal !== 'SIGUSR1') return this;
+    process.off(signal, hold);
+    for (let i = held.indexOf(signal); i >= 0; i = held.indexOf(signal)) {
+      held.splice(i, 1);
+      setImmediate(() => process.emit(signal, signal));
+    }
+    return this;
+  },
+  off(signal, listener) {
+    process.off(signal, listener);
+    // Never Node's own SIGUSR1 behaviour, not even after main stopped listening.
+    if (signal === 'SIGUSR1' && process.listenerCount('SIGUSR1') === 0) process.on('SIGUSR1', hold);
+    return this;
+  },
+};
+
 // main comes from the one-file bundle (dist/timerstack.mjs, made by `npm run build`: faster to
 // load than tsc's module graph) unless tsc has written dist/cli/main.js since the bundle was made.
-import { statSync } from 'node:fs';
-
 const mtime = (rel) => statSync(new URL(rel, import.meta.url), { throwIfNoEntry: false })?.mtimeMs ?? -1;
 const entry = mtime('../dist/timerstack.mjs') >= mtime('../dist/cli/main.js') ? '../dist/timerstack.mjs' : '../dist/cli/main.js';
 let main;
@@ -21,11 +59,13 @@ const result = await main(process.argv.slice(2), {
   stderr: process.stderr,
   stdin: process.stdin,
   env: process.env,
-  signals: process,
+  signals,
 });
-if (result.signal) {
-  process.removeAllListeners(result.signal);
-  process.kill(process.pid, result.signal);
+// A SIGHUP that nothing listened for (--help, --check) ends the process once main is done.
+const signal = result.signal ?? (held.includes('SIGHUP') ? 'SIGHUP' : undefined);
+if (signal) {
+  process.removeAllListeners(signal);
+  process.kill(process.pid, signal);
 } else {
   process.exitCode = result.code;
 }

@@ -8,65 +8,70 @@ import { kindOf } from '../kinds/index.js';
 import { buildSpec } from '../kinds/spec.js';
 import { assertLinux } from '../native/libc.js';
 import { formatPlan } from '../output/plan.js';
-import { line, version, type ExitResult, type Io, type OutputMode } from './io.js';
+import { version, type ExitResult, type Io, type OutputMode } from './io.js';
 import { wallNow } from './now.js';
+import { Outlets } from './outlets.js';
 import { startSchedule } from './serve.js';
 
 export type { ExitResult, Io, OutputMode } from './io.js';
 export { colorLevel, version } from './io.js';
 
+// Runs one command line; what it wrote is settled before the status is returned, and a stream
+// that could not be written makes it one line on stderr and status 125.
 export async function main(argv: readonly string[], io: Io): Promise<ExitResult> {
+  const outlets = new Outlets(io);
+  let result: ExitResult;
   try {
-    return await dispatch(argv, io);
+    result = await dispatch(argv, io, outlets);
   } catch (err) {
-    if (err instanceof TimerstackError) {
-      const hint = err instanceof UsageError ? " (see 'timerstack --help')" : '';
-      line(io.stderr, `timerstack: ${err.message}${hint}`);
-      return { code: err.exitCode };
-    }
-    throw err;
+    if (!(err instanceof TimerstackError)) throw err;
+    const hint = err instanceof UsageError ? " (see 'timerstack --help')" : '';
+    outlets.err.line(`timerstack: ${err.message}${hint}`);
+    result = { code: err.exitCode };
   }
+  return outlets.settle(result);
 }
 
-async function dispatch(argv: readonly string[], io: Io): Promise<ExitResult> {
+async function dispatch(argv: readonly string[], io: Io, outlets: Outlets): Promise<ExitResult> {
   const first = argv[0];
   if (first === '--version' || first === '-V') {
-    line(io.stdout, version());
+    outlets.out.line(version());
     return { code: EXIT.ok };
   }
   if (first === undefined) throw new UsageError('missing command (once, every, at, run or completion)');
   if (first === '--help' || first === '-h' || first === 'help') {
-    return help(io, first === 'help' ? (argv[1] as CommandName | undefined) : undefined);
+    return help(io, outlets, first === 'help' ? (argv[1] as CommandName | undefined) : undefined);
   }
   if (first === '--get-yargs-completions' || first === 'completion') {
     const { completion } = await import('./completion.js');
-    io.stdout.write(await completion(argv, io.env));
+    outlets.out.write(await completion(argv, io.env));
     return { code: EXIT.ok };
   }
   // Elsewhere than Linux nothing can be armed: say so before reading the rest.
   assertLinux();
   const words = parseWords(argv, 'cli');
-  if (words.help) return help(io, words.command);
+  if (words.help) return help(io, outlets, words.command);
   const mode: OutputMode = {
     json: words.options.has('json'),
     quiet: words.options.has('quiet'),
     verbose: words.options.has('verbose'),
   };
+  outlets.json = mode.json;
   if (words.command === 'run') {
     const { runTable } = await import('./run-table.js');
-    return runTable(words, mode, io);
+    return runTable(words, mode, io, outlets);
   }
   const spec = buildSpec(words, { ...wallNow(), defaultName: 'timer' });
   if (words.options.has('dry-run')) {
-    for (const text of formatPlan([spec], mode.json)) line(io.stdout, text);
+    for (const text of formatPlan([spec], mode.json)) outlets.out.line(text);
     return { code: EXIT.ok };
   }
-  return startSchedule([spec], mode, io, { countdown: kindOf(spec.kind).single });
+  return startSchedule([spec], mode, io, outlets, { countdown: kindOf(spec.kind).single });
 }
 
-async function help(io: Io, topic: CommandName | undefined): Promise<ExitResult> {
+async function help(io: Io, outlets: Outlets, topic: CommandName | undefined): Promise<ExitResult> {
   const { helpText } = await import('./help.js');
   const width = io.stdout.isTTY && io.stdout.columns ? Math.min(100, io.stdout.columns) : 80;
-  io.stdout.write(await helpText(topic, { width }));
+  outlets.out.write(await helpText(topic, { width }));
   return { code: EXIT.ok };
 }

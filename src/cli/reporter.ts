@@ -1,21 +1,37 @@
 // Where each event goes, by output mode: ticks of timers without a command on stdout; run
-// results, skips and clock steps on stderr (failures always, the rest with --verbose).
+// results, skips and clock steps on stderr (failures and skips always, the rest with --verbose;
+// with --quiet, a failed run is not reported: the exit status speaks).
 import type { Formatter } from '../output/format.js';
 import type { Reporter } from '../supervise/events.js';
 import type { OutputMode } from './io.js';
 
-export function makeReporter(mode: OutputMode, out: Formatter, err: Formatter, emit: (line: string) => void, toErr: (line: string) => void): Reporter {
+export function makeReporter(
+  mode: OutputMode,
+  out: Formatter,
+  err: Formatter,
+  emit: (line: string) => void,
+  toErr: (line: string) => void,
+  // Called before a command starts (the countdown is cleared there).
+  beforeRun: () => void = () => {},
+  // Whether the reader of stdout has gone: the stop that follows is quiet (a run killed by
+  // SIGPIPE or by that stop only met the end of the pipeline).
+  readerLeft: () => boolean = () => false,
+): Reporter {
   return {
     tick: (e) => {
       if (!mode.quiet) emit(out.tick(e));
     },
     commandTick: (e) => {
+      beforeRun();
       if (mode.verbose) toErr(err.tick(e));
     },
     run: (e) => {
-      if (mode.verbose || e.status !== 0) toErr(err.run(e));
+      if (readerLeft()) return;
+      if (mode.verbose || (e.status !== 0 && !mode.quiet)) toErr(err.run(e));
     },
-    skip: (e) => toErr(err.skip(e)),
+    skip: (e) => {
+      if (!readerLeft()) toErr(err.skip(e));
+    },
     clockStep: (e) => toErr(err.clockStep(e)),
   };
 }

@@ -1,57 +1,37 @@
-// `timerstack run FILE|-`: read a table, print its plan (--check) or serve every timer from one
-// process. A table read from a file is re-read on SIGHUP: unchanged lines keep their timers,
+// `timerstack run FILE|-`: read a table, print its plan (--check, -n) or serve every timer from
+// one process. A table read from a file is re-read on SIGHUP: unchanged lines keep their timers,
 // the rest are armed or disarmed; a bad new table is refused and the running timers stay.
-import { readFileSync } from 'node:fs';
+// Reading never blocks the running timers (table-reader.ts); SIGHUPs during a reload make one
+// more reload once it is done.
 import { EXIT, TimerstackError, UsageError } from '../errors.js';
 import type { ParsedWords } from '../grammar/words.js';
-import { decodeTable, diffTable, parseTable, type TableEntry } from '../kinds/table.js';
+import { diffTable, type TableEntry } from '../kinds/table.js';
 import { formatPlan } from '../output/plan.js';
 import type { ExitResult, Io, OutputMode } from './io.js';
 import { wallNow } from './now.js';
+import type { Outlets } from './outlets.js';
 import { startSchedule, type ScheduleControl, type ServeOptions } from './serve.js';
-
-const READ_ERRORS: Record<string, string> = {
-  ENOENT: 'no such file',
-  EACCES: 'permission denied',
-  EISDIR: 'is a directory',
-};
-
-function readFile(file: string): Buffer {
-  try {
-    return readFileSync(file);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
-    throw new UsageError(`cannot read ${file}: ${READ_ERRORS[code] ?? (err as Error).message}`, code);
-  }
-}
-
-async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks);
-}
+import { readTableFile, readTableStream } from './table-reader.js';
 
 // The table's timers by name, each with its line key (what a reload compares).
 function keysOf(entries: readonly TableEntry[]): Map<string, string> {
   return new Map(entries.map((e) => [e.name, e.key]));
 }
 
-export async function runTable(words: ParsedWords, mode: OutputMode, io: Io): Promise<ExitResult> {
+export async function runTable(words: ParsedWords, mode: OutputMode, io: Io, outlets: Outlets): Promise<ExitResult> {
   const file = words.positional;
   if (file === undefined) throw new UsageError('run: missing FILE (a table of timers, or - for standard input)');
   const fromStdin = file === '-';
-  const source = fromStdin ? 'stdin' : file;
-  const bytes = fromStdin ? await readAll(io.stdin) : readFile(file);
-  const entries = parseTable(decodeTable(bytes, source), source, wallNow());
+  const entries = fromStdin ? await readTableStream(io.stdin, wallNow()) : await readTableFile(file, wallNow());
   const specs = entries.map((e) => e.spec);
 
   if (words.options.has('check')) {
-    io.stdout.write(`${formatPlan(specs, mode.json).join('\n')}\n`);
+    for (const text of formatPlan(specs, mode.json)) outlets.out.line(text);
     return { code: EXIT.ok };
   }
-  if (fromStdin) return startSchedule(specs, mode, io);
+  if (fromStdin) return startSchedule(specs, mode, io, outlets);
 
-  const reloader = new Reloader(file, source, entries, mode.json);
+  const reloader = new Reloader(file, entries, mode.json);
   let detach: (() => void) | undefined;
   const options: ServeOptions = {
     stopSignals: ['SIGINT', 'SIGTERM'],
@@ -63,7 +43,7 @@ export async function runTable(words: ParsedWords, mode: OutputMode, io: Io): Pr
     },
   };
   try {
-    return await startSchedule(specs, mode, io, options);
+    return await startSchedule(specs, mode, io, outlets, options);
   } finally {
     detach?.();
   }
@@ -74,21 +54,35 @@ export async function runTable(words: ParsedWords, mode: OutputMode, io: Io): Pr
 class Reloader {
   // The running timers by name, each with its line key (what a reload compares).
   private current: Map<string, string>;
+  private state: 'idle' | 'reading' | 'again' = 'idle';
 
   constructor(
     private readonly file: string,
-    private readonly source: string,
     entries: readonly TableEntry[],
     private readonly json: boolean,
   ) {
     this.current = keysOf(entries);
   }
 
-  // Re-reads the file and applies the difference; never throws (it runs from a signal).
+  // Re-reads the file and applies the difference; never throws (it runs from a signal). A
+  // SIGHUP while reading asks for one more reading after this one.
   reload(control: ScheduleControl): void {
+    if (this.state !== 'idle') {
+      this.state = 'again';
+      return;
+    }
+    this.state = 'reading';
+    void this.read(control).finally(() => {
+      const again = this.state === 'again';
+      this.state = 'idle';
+      if (again) this.reload(control);
+    });
+  }
+
+  private async read(control: ScheduleControl): Promise<void> {
     let next: TableEntry[];
     try {
-      next = parseTable(decodeTable(readFile(this.file), this.source), this.source, wallNow());
+      next = await readTableFile(this.file, wallNow());
     } catch (err) {
       return this.refused(control, err instanceof TimerstackError ? err.message : String(err));
     }
@@ -111,6 +105,6 @@ class Reloader {
   }
 
   private report(control: ScheduleControl, json: Record<string, unknown>, text: string): void {
-    control.stderr(this.json ? JSON.stringify(json) : text);
+    control.stderr(this.json ? JSON.stringify({ ...json, time: new Date().toISOString() }) : text);
   }
 }

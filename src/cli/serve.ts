@@ -11,9 +11,10 @@ import { jsonFormatter } from '../output/json.js';
 import { textFormatter } from '../output/text.js';
 import type { Reporter } from '../supervise/events.js';
 import type { RunnerFactory, Schedule } from '../supervise/schedule.js';
-import { colorLevel, line, type ExitResult, type Io, type OutputMode } from './io.js';
+import { colorLevel, type ExitResult, type Io, type OutputMode } from './io.js';
+import type { Outlets } from './outlets.js';
 import { makeReporter } from './reporter.js';
-import { StdoutBatch } from './stdout-batch.js';
+import { serveOutput } from './serve-output.js';
 import { STOP_SIGNALS, watchStops } from './stop-signals.js';
 
 export interface ServeOptions {
@@ -36,7 +37,7 @@ export interface ScheduleControl {
 }
 
 // Arms the specs, reports on the streams, and resolves with how the process should end.
-export async function startSchedule(specs: TimerSpec[], mode: OutputMode, io: Io, options: ServeOptions = {}): Promise<ExitResult> {
+export async function startSchedule(specs: TimerSpec[], mode: OutputMode, io: Io, outlets: Outlets, options: ServeOptions = {}): Promise<ExitResult> {
   const [{ Loop }, { Schedule }, { raiseFdLimit }] = await Promise.all([
     import('../loop/loop.js'),
     import('../supervise/schedule.js'),
@@ -46,32 +47,31 @@ export async function startSchedule(specs: TimerSpec[], mode: OutputMode, io: Io
   const errChalk = new Chalk({ level: colorLevel(io.env, io.stderr.isTTY) });
   const out: Formatter = mode.json ? jsonFormatter : textFormatter(new Chalk({ level: colorLevel(io.env, io.stdout.isTTY) }));
   const err: Formatter = mode.json ? jsonFormatter : textFormatter(errChalk);
-  const toErr = (text: string) => line(io.stderr, mode.json ? text : `timerstack: ${text}`);
+  const toErr = (text: string) => outlets.err.line(mode.json ? text : `timerstack: ${text}`);
   const makeRunner = await runnerFactory(options.commands || specs.some((s) => s.command), io.env);
 
   let schedule: Schedule | undefined;
-  const loop: Loop = new Loop({ onNotice: (n) => schedule?.notice(n), afterDispatch: () => batch.flush() });
-  const batch = new StdoutBatch(io.stdout, () => loop.dispatching, () => loop.pause(), () => loop.resume());
-  const reporter = makeReporter(mode, out, err, (text) => batch.emit(text), toErr);
+  const loop: Loop = new Loop({ onNotice: (n) => schedule?.notice(n), afterDispatch: () => output.flush() });
+  const output = serveOutput(loop, () => schedule, outlets);
+  const reporter = makeReporter(mode, out, err, (text) => output.emit(text), toErr, () => output.beforeRun(), () => outlets.readerLeft);
   schedule = new Schedule(loop, specs, reporter, makeRunner);
   const running = schedule;
 
-  const stops = watchStops(io, running, loop, options.stopSignals ?? STOP_SIGNALS, () => {
+  const stops = watchStops(io, running, options.stopSignals ?? STOP_SIGNALS, () => {
     for (const state of running.states()) toErr(err.state(state));
-  }, toErr);
-  let stopCountdown: (() => void) | undefined;
+  });
   try {
     running.start();
     options.attach?.({ schedule: running, loop, reporter, formatter: err, stderr: toErr });
-    if (options.countdown && io.stderr.isTTY && !mode.quiet && !mode.json) {
+    if (options.countdown && io.stderr.isTTY && io.env.TERM !== 'dumb' && !mode.quiet && !mode.json) {
       const { startCountdown } = await import('./countdown.js');
-      stopCountdown = startCountdown(loop, () => running.remaining(), (text) => io.stderr.write(text), errChalk);
+      output.showCountdown(startCountdown(loop, () => running.remaining(), (text) => outlets.err.draw(text), errChalk));
     }
     const end = await running.done;
     if (stops.signal) return { code: EXIT.signalBase + signalNumber(stops.signal), signal: stops.signal };
-    return { code: stops.pipeClosed ? EXIT.ok : end.status };
+    return { code: outlets.readerLeft ? EXIT.ok : end.status };
   } finally {
-    stopCountdown?.();
+    output.detach();
     stops.detach();
     loop.close();
   }

@@ -1,7 +1,10 @@
 // Events of one wake-up are written with one write() (200,000 lines a second would otherwise be
 // 200,000 system calls); outside a wake-up, a line is written at once. When the reader is slower
-// than the timers, `onBlocked` pauses reading expirations until the stream has drained (the
-// kernel keeps counting them): memory stays flat and no tick is lost.
+// than the timers, `onBlocked` pauses the timers whose events go here until the stream has
+// drained (the kernel keeps counting their expirations): memory stays flat, no tick is lost, and
+// nothing else waits (commands, timeouts, signals and stderr go on).
+import type { Outlet } from './outlet.js';
+
 const FLUSH_AT = 65_536;
 
 export class StdoutBatch {
@@ -9,7 +12,7 @@ export class StdoutBatch {
   private awaitingDrain = false;
 
   constructor(
-    private readonly stream: NodeJS.WritableStream,
+    private readonly out: Outlet,
     // Whether a wake-up is being delivered (lines wait for its end).
     private readonly inWakeUp: () => boolean,
     private readonly onBlocked: () => void,
@@ -27,10 +30,10 @@ export class StdoutBatch {
     this.pending = '';
     // One Buffer, not the concatenated string: while it waits in a pipe's write queue it takes
     // half the memory (measured: 100,000 timers through `| cat`, peak RSS 390 → 270 MB).
-    if (!this.stream.write(Buffer.from(text)) && !this.awaitingDrain) {
+    if (!this.out.write(Buffer.from(text)) && !this.awaitingDrain) {
       this.awaitingDrain = true;
       this.onBlocked();
-      this.stream.once('drain', () => {
+      this.out.stream.once('drain', () => {
         this.awaitingDrain = false;
         this.onDrained();
       });

@@ -5,6 +5,7 @@ import { UsageError } from '../errors.js';
 import { CLOCK_NAMES } from '../native/clocks.js';
 import { OVERLAP_POLICIES } from '../exec/overlap.js';
 import { parseDuration } from './duration.js';
+import { timerName } from './name.js';
 import { quote } from './quote.js';
 
 export type CommandName = 'once' | 'every' | 'at' | 'run' | 'completion';
@@ -137,12 +138,12 @@ export const TIMEOUT = option({ name: 'timeout', type: 'duration', arg: 'DURATIO
 export const KILL_AFTER = option({ name: 'kill-after', type: 'duration', arg: 'DURATION', commands: TIMERS, scope: 'timer', describe: 'SIGKILL a process group still running DURATION after its SIGTERM (--timeout, --overlap restart, a relayed signal; default 10s)', parse: parseDuration });
 export const SHELL = option({ name: 'shell', type: 'flag', commands: TIMERS, scope: 'timer', describe: 'run COMMAND as one string through sh -c (never a shell otherwise)', parse: flag });
 export const FAIL_FAST = option({ name: 'fail-fast', type: 'flag', commands: ['every'], scope: 'timer', describe: 'stop at the first failing run and exit with its status', parse: flag });
-export const NAME = option({ name: 'name', type: 'string', arg: 'NAME', commands: TIMERS, scope: 'timer', describe: 'the timer\'s name in events and TIMERSTACK_TIMER (default: timer; in run files, the name before the colon or line-N)', parse: text });
+export const NAME = option({ name: 'name', type: 'string', arg: 'NAME', commands: TIMERS, scope: 'timer', describe: 'the timer\'s name in events and TIMERSTACK_TIMER: letters, digits, _ . - (default: timer; in run files, the name before the colon or line-N)', parse: (value) => timerName(value) });
 export const JSON_OUTPUT = option({ name: 'json', type: 'flag', commands: TIMERS_AND_RUN, scope: 'process', describe: 'events as NDJSON, one object per line', parse: flag });
 export const QUIET = option({ name: 'quiet', short: 'q', type: 'flag', commands: TIMERS_AND_RUN, scope: 'process', describe: 'no events on stdout (failed runs and skipped ticks still go to stderr)', parse: flag });
 export const VERBOSE = option({ name: 'verbose', short: 'v', type: 'flag', commands: TIMERS_AND_RUN, scope: 'process', describe: 'with a command: every tick and run result on stderr', parse: flag });
 export const DRY_RUN = option({ name: 'dry-run', short: 'n', type: 'flag', commands: TIMERS, scope: 'process', describe: 'print the plan (clock, first expiration, interval, limits) and arm nothing', parse: flag });
-export const CHECK = option({ name: 'check', type: 'flag', commands: ['run'], scope: 'process', describe: 'validate the table, print the plan, arm nothing', parse: flag });
+export const CHECK = option({ name: 'check', short: 'n', type: 'flag', commands: ['run'], scope: 'process', describe: 'validate the table, print the plan, arm nothing', parse: flag });
 
 export const OPTIONS: readonly OptionDef[] = [
   COUNT, FOR, UNTIL, AFTER, ALIGN, CLOCK, LATE, JITTER, OVERLAP, TIMEOUT, KILL_AFTER, SHELL, FAIL_FAST, NAME,

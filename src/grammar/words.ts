@@ -25,7 +25,15 @@ export type WordToken =
   | { kind: 'command'; argv: string[] };
 
 const byLong = new Map(OPTIONS.map((o) => [o.name, o]));
-const byShort = new Map(OPTIONS.filter((o) => o.short).map((o) => [o.short!, o]));
+// A letter may stand for different options in different commands (-n: --dry-run, or --check
+// for run).
+const byShort = new Map<string, OptionDef[]>();
+for (const o of OPTIONS) if (o.short) byShort.set(o.short, [...(byShort.get(o.short) ?? []), o]);
+
+function shortOption(letter: string, command: string | undefined): OptionDef | undefined {
+  const defs = byShort.get(letter);
+  return defs?.find((d) => (d.commands as readonly string[]).includes(command ?? '')) ?? defs?.[0];
+}
 const commandNames = new Map(COMMANDS.map((c) => [c.name as string, c.name]));
 
 // The tokens of `words` after the command word, as getopt reads them: the word after an option
@@ -58,7 +66,7 @@ export function* wordTokens(words: readonly string[], helpWords = true): Generat
       for (const letter of word.slice(1)) {
         if (helpWords && letter === 'h') yield { kind: 'help' };
         else {
-          const def = byShort.get(letter);
+          const def = shortOption(letter, words[0]);
           yield def ? { kind: 'option', def, spelled: `-${letter}`, value: true } : { kind: 'unknown', spelled: `-${letter}` };
         }
       }

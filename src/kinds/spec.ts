@@ -32,7 +32,6 @@ export function buildSpec(words: ParsedWords, ctx: SpecContext): TimerSpec {
     shell: optionValue(words, SHELL) ?? false,
     failFast: optionValue(words, FAIL_FAST) ?? false,
   };
-  if (spec.name === '' || /[\s\0]/.test(spec.name)) throw new UsageError(`--name: ${quote(spec.name)} must be non-empty, without spaces`);
   commandPart(words, spec);
   kind.build(words, words.positional, spec, ctx);
   return spec;

@@ -6,11 +6,16 @@
 //   expanded ($VARS, ~, globs); a table is parsed, never evaluated.
 // - One timer per line: an unterminated quote or a trailing backslash is an error, not a
 //   continuation. A trailing CR (CRLF files) is ignored; other control characters are refused.
-// - An optional name comes first, as a word ending in ':' ("backup: every 6h"). Names are
-//   [A-Za-z0-9_.-]+ (so they are safe in TIMERSTACK_TIMER and in file names); --name works too,
-//   but not both. Unnamed lines are called line-N. Names are unique in a table.
-// - Errors are `FILE:LINE: what`; the first bad line refuses the whole table.
+// - An optional name comes first, as a word ending in ':' ("backup: every 6h"). Names follow
+//   the command line's rule (grammar/name.ts); --name works too, but not both. Unnamed lines
+//   are called line-N. Names are unique in a table.
+// - Errors are `FILE:LINE: what`; the first bad line refuses the whole table. Nothing of a line
+//   is quoted before it is known to be a timer line (its first word, after an optional name, is
+//   once, every or at): a table that is really another file (a symlink to /etc/shadow) is not
+//   shown in messages.
+// - Lines come one at a time (TableParser), so a table can be parsed as it is read.
 import { UsageError } from '../errors.js';
+import { timerName } from '../grammar/name.js';
 import { quote } from '../grammar/quote.js';
 import { splitLine } from '../grammar/shell-words.js';
 import { parseWords } from '../grammar/words.js';
@@ -30,31 +35,90 @@ export interface TableEntry {
 }
 
 const COLON = 0x3a;
-// Control characters other than tab, LF and CR (a CR is allowed only before LF); DEL too.
-const CONTROL = /[^\t\n\r\x20-\x7e\x80-\uffff]|\r(?!\n)/;
-const CONTROL_NO_CR = /[^\t\n\r\x20-\x7e\x80-\uffff]/;
-const NAME = /^[A-Za-z0-9_.-]+$/;
+// Control characters other than tab (a line has no LF, and its final CR was dropped); DEL too.
+const CONTROL = /[^\t\x20-\x7e\x80-\uffff]/;
+const TIMER_COMMANDS = new Set(['once', 'every', 'at']);
+const NOT_A_TIMER = 'not a timer line (a line is "[NAME:] once|every|at SPEC [options] [-- COMMAND]")';
 // What the spec builder prefixes to errors about the positional value; in a table line the
 // quoted value already says which word is meant ("unknown unit "x" in "5x"").
 const POSITIONAL_PREFIX = /^(?:DURATION|INTERVAL|TIME): (?!must )/;
+const BOM = '\ufeff';
+
+// A table read line by line: each line is checked and parsed as it comes; finish() gives the
+// entries. Every refusal is a UsageError `SOURCE:LINE: what`.
+export class TableParser {
+  private readonly ctx: SpecContext;
+  private readonly entries: TableEntry[] = [];
+  private readonly seen = new Map<string, number>();
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  private lineNo = 0;
+
+  constructor(
+    // How the table is named in messages (the path, or "stdin").
+    private readonly source: string,
+    time: WallNow,
+  ) {
+    this.ctx = { nowNs: time.nowNs, utcOffsetNs: time.utcOffsetNs, defaultName: '' };
+  }
+
+  get lines(): number {
+    return this.lineNo;
+  }
+
+  // The next line as bytes (without its LF); invalid UTF-8 is refused naming the line.
+  bytes(line: Uint8Array): void {
+    let text: string;
+    try {
+      text = this.decoder.decode(line);
+    } catch {
+      throw this.error(this.lineNo + 1, 'not UTF-8 text (is this a binary file?)');
+    }
+    this.text(text);
+  }
+
+  // The next line as text (without its LF).
+  text(line: string): void {
+    const lineNo = ++this.lineNo;
+    let text = lineNo === 1 && line.startsWith(BOM) ? line.slice(1) : line;
+    if (text.length > 0 && text.charCodeAt(text.length - 1) === 0x0d) text = text.slice(0, -1);
+    const control = CONTROL.exec(text);
+    if (control) {
+      const cp = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+      throw this.error(lineNo, `control character U+${cp} (is this a binary file?)`);
+    }
+    let entry: TableEntry | undefined;
+    try {
+      entry = parseLine(text, lineNo, this.ctx);
+    } catch (err) {
+      if (err instanceof UsageError) throw this.error(lineNo, err.message.replace(POSITIONAL_PREFIX, ''));
+      throw err;
+    }
+    if (!entry) return;
+    const first = this.seen.get(entry.name);
+    if (first !== undefined) throw this.error(lineNo, `duplicate name ${quote(entry.name)} (first on line ${first})`);
+    this.seen.set(entry.name, lineNo);
+    this.entries.push(entry);
+  }
+
+  // The table's timers, in order; an empty table is refused, naming it.
+  finish(): TableEntry[] {
+    if (this.entries.length === 0) throw new UsageError(`no timers in ${this.source}`);
+    return this.entries;
+  }
+
+  private error(line: number, message: string): UsageError {
+    return new UsageError(`${this.source}:${line}: ${message}`);
+  }
+}
 
 // Bytes → text; invalid UTF-8 is refused naming the first bad line. A BOM is dropped.
 export function decodeTable(bytes: Uint8Array, source: string): string {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return decoder.decode(bytes);
   } catch {
-    const decoder = new TextDecoder('utf-8', { fatal: true });
     let line = 1;
-    let start = 0;
-    for (;;) {
-      const nl = bytes.indexOf(0x0a, start);
-      const end = nl < 0 ? bytes.length : nl;
-      try {
-        decoder.decode(bytes.subarray(start, end));
-      } catch {
-        break;
-      }
-      if (nl < 0) break;
+    for (let start = 0, nl = bytes.indexOf(0x0a); nl >= 0 && isUtf8(decoder, bytes.subarray(start, nl)); nl = bytes.indexOf(0x0a, start)) {
       start = nl + 1;
       line++;
     }
@@ -62,79 +126,45 @@ export function decodeTable(bytes: Uint8Array, source: string): string {
   }
 }
 
-function lineError(source: string, line: number, message: string): UsageError {
-  return new UsageError(`${source}:${line}: ${message}`);
+function isUtf8(decoder: { decode(bytes: Uint8Array): string }, bytes: Uint8Array): boolean {
+  try {
+    decoder.decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 // The table's timers, in order; the first bad line (or an empty table) throws a UsageError
-// `SOURCE:LINE: what`. `source` is how the table is named in messages (the path, or "stdin").
+// `SOURCE:LINE: what`.
 export function parseTable(text: string, source: string, time: WallNow): TableEntry[] {
-  const control = (text.indexOf('\r') < 0 ? CONTROL_NO_CR : CONTROL).exec(text);
-  if (control) {
-    const at = countLines(text, control.index);
-    const cp = control[0].charCodeAt(0);
-    throw lineError(source, at, `control character U+${cp.toString(16).toUpperCase().padStart(4, '0')} (is this a binary file?)`);
-  }
-  const ctx: SpecContext = { nowNs: time.nowNs, utcOffsetNs: time.utcOffsetNs, defaultName: '' };
-  const entries: TableEntry[] = [];
-  const seen = new Map<string, number>();
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    let text = lines[i]!;
-    if (text.length > 0 && text.charCodeAt(text.length - 1) === 0x0d) text = text.slice(0, -1);
-    const lineNo = i + 1;
-    let entry: TableEntry | undefined;
-    try {
-      entry = parseLine(text, lineNo, ctx);
-    } catch (err) {
-      if (err instanceof UsageError) throw lineError(source, lineNo, err.message.replace(POSITIONAL_PREFIX, ''));
-      throw err;
-    }
-    if (!entry) continue;
-    const first = seen.get(entry.name);
-    if (first !== undefined) throw lineError(source, lineNo, `duplicate name ${quote(entry.name)} (first on line ${first})`);
-    seen.set(entry.name, lineNo);
-    entries.push(entry);
-  }
-  if (entries.length === 0) throw new UsageError(`no timers in ${source}`);
-  return entries;
+  const parser = new TableParser(source, time);
+  for (const line of text.split('\n')) parser.text(line);
+  return parser.finish();
 }
 
 // One line → its entry, or undefined for a blank or comment line.
 function parseLine(text: string, line: number, ctx: SpecContext): TableEntry | undefined {
   const words = splitLine(text);
   if (words.length === 0) return undefined;
-  let name: string | undefined;
   const head = words[0]!;
-  if (head.length > 0 && head.charCodeAt(head.length - 1) === COLON) {
-    name = head.slice(0, -1);
-    checkName(name, `${name}:`);
+  const named = head.length > 0 && head.charCodeAt(head.length - 1) === COLON;
+  if (named) {
     words.shift();
-    if (words.length === 0) throw new UsageError(`missing timer after ${quote(head)} (once, every or at)`);
+    if (words.length === 0) throw new UsageError('missing timer after the name (once, every or at)');
   }
+  // Until the line is known to be a timer line, nothing of it is quoted.
+  if (!TIMER_COMMANDS.has(words[0]!)) throw new UsageError(NOT_A_TIMER);
+  let name = named ? timerName(head.slice(0, -1), head) : undefined;
   const parsed = parseWords(words, 'table');
   const option = parsed.options.get('name');
-  if (option !== undefined) {
-    if (name !== undefined) throw new UsageError(`name given twice (${quote(`${name}:`)} and --name ${quote(String(option))})`);
-    name = String(option);
-    checkName(name, `--name ${name}`);
+  if (option !== undefined && name !== undefined) {
+    throw new UsageError(`name given twice (${quote(`${name}:`)} and --name ${quote(String(option))})`);
   }
   ctx.defaultName = name ?? `line-${line}`;
   const spec = buildSpec(parsed, ctx);
-  return { line, name: spec.name, key: words.join('\0'), spec };
-}
-
-function checkName(name: string, spelled: string): void {
-  if (!NAME.test(name)) {
-    throw new UsageError(`bad timer name ${quote(spelled)} (use letters, digits, "_", "." and "-")`);
-  }
-}
-
-// 1-based line number of the character at `index`.
-function countLines(text: string, index: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < index; i = text.indexOf('\n', i + 1)) line++;
-  return line;
+  name = spec.name;
+  return { line, name, key: words.join('\0'), spec };
 }
 
 export interface TableDiff {

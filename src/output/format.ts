@@ -4,10 +4,20 @@ import type { ClockStepEvent, RunEvent, SkipEvent, StateEvent, TickEvent } from 
 
 export type { ClockStepEvent, RunEvent, SkipEvent, StateEvent, TickEvent } from '../supervise/events.js';
 
+// timerstack itself could not go on as asked (it could not write its output): one line.
+export interface ErrorEvent {
+  message: string;
+  // The errno name behind it, when there is one.
+  code: string | undefined;
+  // Wall-clock ns when it was noticed.
+  timeNs: bigint;
+}
+
 export interface Formatter {
   tick(e: TickEvent): string;
   run(e: RunEvent): string;
   skip(e: SkipEvent): string;
   clockStep(e: ClockStepEvent): string;
   state(e: StateEvent): string;
+  error(e: ErrorEvent): string;
 }

@@ -33,4 +33,5 @@ export const jsonFormatter: Formatter = {
       interval_ns: String(s.intervalNs),
       running: s.running,
     }),
+  error: (e) => JSON.stringify({ event: 'error', error: e.message, code: e.code ?? null, time: formatInstant(e.timeNs) }),
 };

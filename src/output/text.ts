@@ -31,6 +31,7 @@ export function textFormatter(chalk: ChalkInstance): Formatter {
     clockStep: (e) => chalk.yellow(`${e.timer}: the wall clock was set; re-armed for the same wall-clock time`),
     state: (s) =>
       `${s.timer}: tick ${s.tick}, ${s.skipped} skipped, ${s.running} running, next in ${s.remainingNs === undefined ? '-' : formatDuration(s.remainingNs)}${s.intervalNs > 0n ? `, every ${formatDuration(s.intervalNs)}` : ''}`,
+    error: (e) => chalk.red(e.message),
   };
 }
 

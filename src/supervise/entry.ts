@@ -1,16 +1,19 @@
 // One timer of a schedule and its lifecycle, as a written state machine:
 //
-//   armed ──(its timer ended: last tick, a limit, removed, stop)──► draining
-//   draining ──(no jittered tick waits, no command)──────────────► done
-//   draining ──(no jittered tick waits, a command)───────────────► waiting
+//   armed ──(its timer and limits ended: last tick, a limit, removed, stop)──► draining
+//   draining ──(no jittered or handed-over tick waits, no command)──► done
+//   draining ──(no jittered or handed-over tick waits, a command)──► waiting
 //   waiting ──(the runner went idle and nothing runs)────────────► done
 //   waiting ──(the runner went idle, but a run started meanwhile)► draining
 //
 // `retired` marks an entry a reload took out: it acts on no further tick; a run in progress is
-// left to finish. Transitions happen only in this file.
+// left to finish (and a changed line's new entry meets it through its `handover`). Once --for
+// allows no further tick, the timer is disarmed but the entry stays armed until the --for end.
+// Transitions happen only in this file.
 import type { CommandRunner } from '../exec/runner.js';
 import type { TimerSpec } from '../kinds/kind.js';
 import type { LoopTimer } from '../loop/loop.js';
+import type { Handover } from './handover.js';
 
 export type EntryState = 'armed' | 'draining' | 'waiting' | 'done';
 
@@ -24,6 +27,9 @@ export class Entry {
   // Jitter-delayed ticks not yet acted on.
   readonly jitters = new Set<LoopTimer>();
   lastStatus: number | undefined;
+  // How many ticks --count and --for allow (set when armed).
+  maxTicks: number | undefined;
+  handover: Handover | undefined;
 
   constructor(readonly spec: TimerSpec) {}
 
@@ -47,8 +53,8 @@ export class Entry {
 
   // Moves on as far as it can; calls `onDone` once when it reaches done.
   settle(onDone: () => void): void {
-    if (this.state === 'armed' && this.timer?.armed === false) this.state = 'draining';
-    if (this.state !== 'draining' || this.jitters.size > 0) return;
+    if (this.state === 'armed' && this.timer?.armed === false && !this.limits.some((l) => l.armed)) this.state = 'draining';
+    if (this.state !== 'draining' || this.jitters.size > 0 || this.handover?.pending) return;
     const runner = this.runner;
     if (!runner) return this.finish(onDone);
     this.state = 'waiting';

@@ -8,9 +8,11 @@ import type { CommandRunner } from '../exec/runner.js';
 import type { RunResult, SkipReason, TickContext } from '../exec/result.js';
 import { kindOf } from '../kinds/index.js';
 import type { TimerSpec } from '../kinds/kind.js';
-import type { Expiration, Loop, LoopNotice } from '../loop/loop.js';
+import type { Expiration, ExpirationHandler, Loop, LoopNotice, TimerOptions } from '../loop/loop.js';
 import { Entry } from './entry.js';
 import type { Reporter, StateEvent, TickEvent } from './events.js';
+import { Handover } from './handover.js';
+import { limitTimers, maxTicks, tickEvent } from './limits.js';
 
 export interface RunnerHooks {
   // Calls `fn` after `delayNs` (on the loop's monotonic clock); returns a cancel function.
@@ -33,6 +35,8 @@ export class Schedule {
   private live: number;
   private state: 'running' | 'stopping' | 'ended' = 'running';
   private failFastStatus: number | undefined;
+  // The timers whose ticks are events (no command) are paused: their output is blocked.
+  private eventsHeld = false;
   private resolve!: (end: ScheduleEnd) => void;
   readonly done: Promise<ScheduleEnd>;
 
@@ -62,6 +66,7 @@ export class Schedule {
     const names = new Set(remove);
     const gone = names.size > 0 ? this.entries.filter((e) => names.has(e.spec.name)) : [];
     const fresh = add.map((s) => new Entry(s));
+    this.handOver(gone, fresh);
     // Armed before anything is removed: a failure leaves the running timers as they were, and
     // `done` cannot resolve in between.
     this.arm(fresh);
@@ -87,6 +92,8 @@ export class Schedule {
     for (const entry of all) {
       entry.endTimer();
       entry.cancelJitters();
+      const waiting = entry.handover?.drop();
+      if (waiting) this.skipped(entry, waiting, 'stopping');
     }
     await Promise.all(all.map((e) => e.runner?.stop(signal ?? 'SIGTERM')));
     this.end(status);
@@ -100,7 +107,7 @@ export class Schedule {
   states(): StateEvent[] {
     return this.entries.map((e) => ({
       timer: e.spec.name,
-      tick: Math.min(e.timer?.tick ?? 0, e.spec.count ?? Infinity),
+      tick: Math.min(e.timer?.tick ?? 0, e.maxTicks ?? Infinity),
       skipped: e.skipped,
       remainingNs: e.timer?.armed ? e.timer.remaining() : undefined,
       intervalNs: e.spec.intervalNs,
@@ -114,15 +121,66 @@ export class Schedule {
     return t?.armed ? t.remaining() : undefined;
   }
 
+  // Stops the ticks of the timers whose events go to standard output (those without a command)
+  // while that output is blocked; the kernel keeps counting them. The others go on.
+  holdEvents(): void {
+    this.eventsHeld = true;
+    for (const entry of this.entries) if (!entry.runner) entry.timer?.pause();
+  }
+
+  // Their output drained: each catches up in one event carrying every expiration since.
+  releaseEvents(): void {
+    this.eventsHeld = false;
+    for (const entry of this.entries) {
+      // Catching up may block the output again: the rest then stay paused.
+      if (this.eventsHeld) return;
+      if (!entry.runner) entry.timer?.resume();
+    }
+  }
+
+  // Arms each entry's timer with its limits, all against one clock reading, so --for counts
+  // exactly the deadlines up to its end.
   private arm(entries: readonly Entry[]): void {
     for (const entry of entries) {
       if (entry.spec.command) entry.runner = this.makeRunner(entry.spec, this.runnerHooks(entry));
     }
-    const timers = this.loop.addAll(
-      entries.map((entry) => ({ options: kindOf(entry.spec.kind).timer(entry.spec), handler: (ev: Expiration) => this.onTick(entry, ev) })),
-    );
-    timers.forEach((t, i) => (entries[i]!.timer = t));
-    for (const entry of entries) this.armLimits(entry);
+    const list: Array<{ options: TimerOptions; handler: ExpirationHandler }> = [];
+    const limits = entries.map((entry) => limitTimers(entry.spec));
+    entries.forEach((entry, i) => {
+      list.push({ options: kindOf(entry.spec.kind).timer(entry.spec), handler: (ev) => this.onTick(entry, ev) });
+      for (const limit of limits[i]!) list.push({ options: limit.options, handler: () => this.finish(entry) });
+    });
+    const timers = this.loop.addAll(list);
+    let at = 0;
+    entries.forEach((entry, i) => {
+      const timer = timers[at++]!;
+      entry.timer = timer;
+      entry.limits = timers.slice(at, (at += limits[i]!.length));
+      const forTimer = entry.limits[limits[i]!.findIndex((l) => l.limit === 'for')];
+      entry.maxTicks = maxTicks(entry.spec, timer, forTimer);
+      if (this.eventsHeld && !entry.runner) timer.pause();
+    });
+  }
+
+  // A changed line (removed and added under one name) meets its old run, if one is still going.
+  private handOver(gone: readonly Entry[], fresh: readonly Entry[]): void {
+    for (const entry of fresh) {
+      const old = gone.find((g) => g.spec.name === entry.spec.name)?.runner;
+      if (!old || old.active === 0 || !entry.spec.command) continue;
+      entry.handover = new Handover(old, entry.spec.overlap, {
+        run: (ctx) => {
+          if (this.state === 'running') entry.runner?.trigger(ctx);
+          else this.skipped(entry, ctx, 'stopping');
+          this.settle(entry);
+        },
+        skip: (ctx, reason) => this.skipped(entry, ctx, reason),
+      });
+    }
+  }
+
+  private skipped(entry: Entry, ctx: TickContext, reason: SkipReason): void {
+    entry.skipped++;
+    this.reporter.skip({ timer: ctx.timer, tick: ctx.tick, skipped: 1, reason });
   }
 
   private runnerHooks(entry: Entry): RunnerHooks {
@@ -132,41 +190,35 @@ export class Schedule {
         return () => t.cancel();
       },
       onResult: (r) => this.onResult(entry, r),
-      onSkip: (ctx, reason) => {
-        entry.skipped++;
-        this.reporter.skip({ timer: ctx.timer, tick: ctx.tick, skipped: 1, reason });
-      },
+      onSkip: (ctx, reason) => this.skipped(entry, ctx, reason),
     };
-  }
-
-  private armLimits(entry: Entry): void {
-    const { spec } = entry;
-    if (spec.forNs !== undefined) {
-      entry.limits.push(this.loop.add({ clock: spec.clock, delay: spec.forNs }, () => this.finish(entry)));
-    }
-    if (spec.untilNs !== undefined) {
-      const clock = spec.clock.startsWith('realtime') ? spec.clock : 'realtime';
-      entry.limits.push(this.loop.add({ clock, at: spec.untilNs }, () => this.finish(entry)));
-    }
   }
 
   private onTick(entry: Entry, ev: Expiration): void {
     if (this.state !== 'running' || !entry.acting) return;
     const { spec } = entry;
-    const event = tickEvent(entry, ev);
-    const last = ev.final || (spec.count !== undefined && ev.tick >= spec.count);
+    const event = tickEvent(spec, entry.maxTicks, ev);
+    const reached = entry.maxTicks !== undefined && ev.tick >= entry.maxTicks;
+    // --count reached, or its last tick: done. --for allows no more: disarmed, but it ends when
+    // its time is up.
+    const last = ev.final || (reached && spec.count !== undefined && ev.tick >= spec.count);
     if (last) entry.endTimer();
-    if (spec.jitterNs > 0n) this.afterJitter(entry, event);
-    else this.act(entry, event);
+    else if (reached) entry.timer?.cancel();
+    if (event.expirations > 0) {
+      if (spec.jitterNs > 0n) this.afterJitter(entry, event);
+      else this.act(entry, event);
+    }
     if (last) this.settle(entry);
   }
 
-  // Acts on a tick after a random delay up to --jitter (a pending one is cancelled by stop()).
+  // Acts on a tick after a random delay up to --jitter (a pending one is cancelled by stop()),
+  // stamped with when it is acted on.
   private afterJitter(entry: Entry, event: TickEvent): void {
     const delay = BigInt(Math.floor(this.random() * Number(entry.spec.jitterNs)));
-    const jitter = this.loop.add({ delay, clock: 'monotonic' }, () => {
+    const jitter = this.loop.add({ delay, clock: 'monotonic' }, (late) => {
       entry.jitters.delete(jitter);
-      if (this.state === 'running' && !entry.retired) this.act(entry, event);
+      const acted = { ...event, timeNs: late.wallTime, latenessUs: Number(late.wallTime - event.scheduledNs) / 1000 };
+      if (this.state === 'running' && !entry.retired) this.act(entry, acted);
       this.settle(entry);
     });
     entry.jitters.add(jitter);
@@ -180,7 +232,9 @@ export class Schedule {
       entry.skipped += event.expirations - 1;
       this.reporter.skip({ timer: event.timer, tick: event.tick, skipped: event.expirations - 1, reason: 'missed' });
     }
-    entry.runner.trigger({ timer: event.timer, tick: event.tick, expirations: event.expirations, scheduledNs: event.scheduledNs });
+    const ctx = { timer: event.timer, tick: event.tick, expirations: event.expirations, scheduledNs: event.scheduledNs };
+    if (entry.handover?.offer(ctx)) return;
+    entry.runner.trigger(ctx);
   }
 
   private onResult(entry: Entry, r: RunResult): void {
@@ -194,8 +248,10 @@ export class Schedule {
     this.settle(entry);
   }
 
-  // A limit (--for, --until) was reached.
+  // A limit (--for, --until) was reached: every expiration the kernel counted up to it is
+  // acted on first (also for a timer paused by blocked output).
   private finish(entry: Entry): void {
+    entry.timer?.flush();
     entry.endTimer();
     this.settle(entry);
   }
@@ -220,19 +276,4 @@ export class Schedule {
     if (only && kindOf(only.spec.kind).single && only.lastStatus !== undefined) return only.lastStatus;
     return 0;
   }
-}
-
-// The tick as reported: on the wall clock, and with --count N, expirations past the Nth (a late
-// wake-up can carry several) left out, so the ticks reported add up to exactly N.
-function tickEvent(entry: Entry, ev: Expiration): TickEvent {
-  const { spec } = entry;
-  const over = spec.count !== undefined && ev.tick > spec.count ? ev.tick - spec.count : 0;
-  return {
-    timer: spec.name,
-    tick: ev.tick - over,
-    expirations: ev.expirations - over,
-    timeNs: ev.wallTime,
-    scheduledNs: ev.scheduled - BigInt(over) * spec.intervalNs + ev.timer.wallOffset,
-    latenessUs: ev.latenessUs + (over * Number(spec.intervalNs)) / 1000,
-  };
 }

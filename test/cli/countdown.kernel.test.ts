@@ -17,7 +17,7 @@ describe('startCountdown', () => {
     const writes: string[] = [];
     let calls = 0;
     return new Promise<{ writes: string[]; calls: number; stop: () => void }>((resolve) => {
-      const stop = startCountdown(
+      const { stop } = startCountdown(
         loop,
         () => left[calls++],
         (text) => {

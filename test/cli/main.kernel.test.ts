@@ -256,7 +256,7 @@ describe('main: running timers (no commands)', () => {
     m.stdout.emit('error', Object.assign(new Error('no space left on device'), { code: 'ENOSPC' }));
     expect(await m.done).toEqual({ code: 125 });
     await new Promise(setImmediate);
-    expect(m.err()).toBe('timerstack: cannot write to standard output: no space left on device\n');
+    expect(m.err()).toBe('timerstack: cannot write to standard output: no space left on device (ENOSPC)\n');
   });
 });
 

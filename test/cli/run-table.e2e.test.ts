@@ -183,8 +183,8 @@ describe('timerstack run', () => {
     expect(r.signal).toBe('SIGTERM');
 
     const diag = ndjson(r.stderr);
-    expect(diag[0]).toEqual({ event: 'reload', file, kept: 1, changed: 1, added: 1, removed: 1 });
-    expect(diag[1]).toEqual({ event: 'reload-refused', file, error: `${file}:2: unknown unit "x" in "5x"` });
+    expect(diag[0]).toEqual({ event: 'reload', file, kept: 1, changed: 1, added: 1, removed: 1, time: expect.stringMatching(/^\d{4}-.*Z$/) });
+    expect(diag[1]).toEqual({ event: 'reload-refused', file, error: `${file}:2: unknown unit "x" in "5x"`, time: expect.stringMatching(/Z$/) });
     expect(diag).toHaveLength(2);
 
     const ev = events(r.stdout);
@@ -228,9 +228,10 @@ describe('timerstack run', () => {
   it('a removed timer\'s jittered tick, not yet run, does not hold up the end', async () => {
     const file = tableFile('late: once 10ms --jitter 1h -- echo never\nb: every 100ms --count 6\n');
     let child: ChildProcess | undefined;
-    const done = timerstack(['run', file], { onSpawn: (c) => (child = c) });
-    await waitFor(() => child !== undefined);
-    await new Promise((r) => setTimeout(r, 250));
+    let out = '';
+    const done = timerstack(['run', file], { onSpawn: (c) => ((child = c), c.stdout!.on('data', (d: Buffer) => (out += d.toString()))) });
+    // The first table is armed once b ticks.
+    await waitFor(() => out.includes(' b tick 1'), 10_000);
     writeFileSync(file, 'b: every 100ms --count 6\n');
     child!.kill('SIGHUP');
     const r = await done;
@@ -243,14 +244,15 @@ describe('timerstack run', () => {
     const file = tableFile('a: every 100ms --count 5\n');
     let child: ChildProcess | undefined;
     let err = '';
+    let out = '';
     const done = timerstack(['run', file], {
       onSpawn: (c) => {
         child = c;
         c.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+        c.stdout!.on('data', (d: Buffer) => (out += d.toString()));
       },
     });
-    await waitFor(() => child !== undefined);
-    await new Promise((r) => setTimeout(r, 250));
+    await waitFor(() => out.includes(' a tick 1'), 10_000);
     writeFileSync(file, 'a: every 100ms --count 5\nb: once 100ms -- sh -c "echo from b"\n');
     child!.kill('SIGHUP');
     const r = await done;

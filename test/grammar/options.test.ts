@@ -21,10 +21,12 @@ describe('the option table', () => {
     expect(new Set(names).size).toBe(names.length);
   });
 
-  it('has unique single-letter shorts, also against -h and -V', () => {
-    const shorts = [...OPTIONS.flatMap((o) => (o.short ? [o.short] : [])), ...GLOBAL_OPTIONS.map((o) => o.short)];
-    expect(new Set(shorts).size).toBe(shorts.length);
-    for (const s of shorts) expect(s).toMatch(/^[a-zA-Z]$/);
+  it('has single-letter shorts unique within each command, also against -h and -V', () => {
+    for (const command of COMMANDS) {
+      const shorts = [...optionsFor(command.name).flatMap((o) => (o.short ? [o.short] : [])), ...GLOBAL_OPTIONS.map((o) => o.short)];
+      expect(new Set(shorts).size, command.name).toBe(shorts.length);
+      for (const s of shorts) expect(s).toMatch(/^[a-zA-Z]$/);
+    }
   });
 
   it('gives shorts only to flags (the word parser sets a short option to true)', () => {

@@ -50,6 +50,9 @@ describe('parseWords accepts', () => {
     [['every', '5s', '-q'], { options: { quiet: true } }],
     [['every', '5s', '-qv'], { options: { quiet: true, verbose: true } }],
     [['every', '5s', '-qvn'], { options: { quiet: true, verbose: true, 'dry-run': true } }],
+    // -n is --dry-run for a timer, --check for run
+    [['run', 'f', '-n'], { options: { check: true } }],
+    [['run', 'f', '-qn'], { options: { quiet: true, check: true } }],
     [['every', '5s', '-q', '-q'], { options: { quiet: true } }],
     [['run', 'f', '--check', '-v'], { options: { check: true, verbose: true } }],
     // help, anywhere after the command, alone or among short flags
@@ -108,7 +111,6 @@ describe('parseWords refuses', () => {
     [['once', '5s', '--count', '3'], 'option --count does not apply to once'],
     [['at', '18:00', '--overlap', 'skip'], 'option --overlap does not apply to at'],
     [['every', '5s', '--late', 'run'], 'option --late does not apply to every'],
-    [['run', 'f', '-n'], 'option --dry-run does not apply to run'],
     [['every', '5s', '--check'], 'option --check does not apply to every'],
     [['completion', '--json'], 'option --json does not apply to completion'],
     // a flag given a value

@@ -1,0 +1,78 @@
+// Standard output or error as timerstack writes to it. A write never throws and never crashes
+// the process: the stream's first error is kept (and handed to whoever asked to know), nothing
+// more is written to it after that, and `beforeWrite` runs before each line (where the countdown
+// clears itself, so no line lands after its text).
+export class Outlet {
+  failure: NodeJS.ErrnoException | undefined;
+  beforeWrite: (() => void) | undefined;
+  private readonly failureHandlers = new Set<(failure: NodeJS.ErrnoException) => void>();
+
+  constructor(readonly stream: NodeJS.WritableStream) {
+    // Kept for the life of the process: a write still queued when main returns may fail later.
+    stream.on('error', this.fail);
+  }
+
+  get failed(): boolean {
+    return this.failure !== undefined;
+  }
+
+  // Writes `text` after `beforeWrite`; false when the stream asks the writer to wait for 'drain'.
+  write(text: string | Uint8Array): boolean {
+    if (this.failure) return true;
+    this.beforeWrite?.();
+    return this.draw(text);
+  }
+
+  line(text: string): boolean {
+    return this.write(`${text}\n`);
+  }
+
+  // Writes without `beforeWrite` (the countdown's own redraws).
+  draw(text: string | Uint8Array): boolean {
+    if (this.failure) return true;
+    try {
+      return this.stream.write(text);
+    } catch (err) {
+      this.fail(err as NodeJS.ErrnoException);
+      return true;
+    }
+  }
+
+  // Calls `fn` with the stream's first error (at once if it has failed already).
+  onFailure(fn: (failure: NodeJS.ErrnoException) => void): () => void {
+    if (this.failure) fn(this.failure);
+    else this.failureHandlers.add(fn);
+    return () => this.failureHandlers.delete(fn);
+  }
+
+  // Resolves once everything written so far has been handed to the system, or has failed.
+  settled(): Promise<void> {
+    if (this.failure) return Promise.resolve();
+    return new Promise((resolve) => {
+      try {
+        this.stream.write('', () => resolve());
+      } catch (err) {
+        this.fail(err as NodeJS.ErrnoException);
+        resolve();
+      }
+    });
+  }
+
+  private readonly fail = (err: NodeJS.ErrnoException): void => {
+    if (this.failure) return;
+    this.failure = err;
+    for (const fn of this.failureHandlers) fn(err);
+    this.failureHandlers.clear();
+  };
+}
+
+// The reader of a pipe (or socket) has gone: not an error of timerstack's.
+export function readerGone(failure: NodeJS.ErrnoException | undefined): boolean {
+  return failure?.code === 'EPIPE' || failure?.code === 'ERR_STREAM_DESTROYED';
+}
+
+// "no space left on device (ENOSPC)", from Node's "ENOSPC: no space left on device, write".
+export function describeFailure(failure: NodeJS.ErrnoException): string {
+  const what = /^[A-Z0-9_]+: ([^,]+)/.exec(failure.message)?.[1] ?? failure.message.split('\n')[0];
+  return failure.code ? `${what} (${failure.code})` : `${what}`;
+}
