@@ -3,7 +3,7 @@
 // timer is about to be armed, not for --help or --version.
 import { constants as osConstants } from 'node:os';
 import { Chalk } from 'chalk';
-import { EXIT } from '../errors.js';
+import { EXIT, TimerstackError } from '../errors.js';
 import type { TimerSpec } from '../kinds/kind.js';
 import type { Loop } from '../loop/loop.js';
 import type { Formatter } from '../output/format.js';
@@ -82,7 +82,11 @@ export async function startSchedule(specs: TimerSpec[], mode: OutputMode, io: Io
 async function runnerFactory(needed: boolean, env: NodeJS.ProcessEnv): Promise<RunnerFactory> {
   if (!needed) return () => { throw new Error('no command runner was loaded'); };
   const { CommandRunner, loadExeca } = await import('../exec/runner.js');
-  await loadExeca();
+  try {
+    await loadExeca();
+  } catch (err) {
+    throw await loadFailure('execa', err);
+  }
   return (spec, hooks) =>
     new CommandRunner({
       timer: spec.name,
@@ -97,6 +101,19 @@ async function runnerFactory(needed: boolean, env: NodeJS.ProcessEnv): Promise<R
       env,
     });
 }
+
+// One line for a library that would not load. With the open-file limit nearly reached, Node's
+// module loader says ERR_MODULE_NOT_FOUND for a file it could not open: that is EMFILE.
+async function loadFailure(what: string, err: unknown): Promise<TimerstackError> {
+  const code = (err as NodeJS.ErrnoException).code;
+  const { getFdLimit, openFdCount } = await import('../native/fd-limit.js');
+  const exhausted = code === 'EMFILE' || code === 'ENFILE' || getFdLimit().soft - openFdCount() < FD_HEADROOM;
+  if (exhausted) return new TimerstackError('EMFILE', `too many open files (EMFILE) while loading ${what}: raise \`ulimit -n\``);
+  return new TimerstackError(code ?? 'ELOAD', `cannot load ${what}: ${String((err as Error).message ?? err).split('\n')[0]}`);
+}
+
+// Fewer fds left than this while a module failed to load: the limit is why.
+const FD_HEADROOM = 16;
 
 function signalNumber(signal: NodeJS.Signals): number {
   return osConstants.signals[signal] ?? 0;

@@ -42,7 +42,6 @@ export class Loop {
   private readonly readyBatch: Source[] = [];
   private readonly errorWatches = new ErrorWatches(() => this.epoll!);
   private readonly host: SourceHost;
-  // What a LoopTimer asks of its loop.
   private readonly control: TimerControl = {
     remaining: (slot) => slot.source?.remaining(slot) ?? 0n,
     cancel: (slot) => this.detach(slot),
@@ -117,10 +116,9 @@ export class Loop {
     return timer.remaining();
   }
 
-  // Watches `fd` (a pipe, a socket, a terminal: anything epoll can watch) for the error or
-  // hang-up that epoll always reports, such as the write end of a pipe whose reader has gone:
-  // `onError(events)` runs once, after that wake-up's expirations, and the watch ends. It does
-  // not keep the process alive. Returns a function that ends the watch early.
+  // Watches `fd` (a pipe, a socket: anything epoll can watch) for an error or hang-up, such as a
+  // pipe whose reader has gone: `onError(events)` runs once, after that wake-up's expirations,
+  // and the watch ends. It does not keep the process alive. Returns what ends it early.
   watchErrors(fd: number, onError: (events: number) => void): () => void {
     if (this.state === 'closed') throw new UsageError('the loop is closed', 'ECLOSED');
     if (this.placement.sources.has(fd)) throw new UsageError(`fd ${fd} is already watched`, 'EEXIST');
@@ -165,7 +163,9 @@ export class Loop {
     const cancelOnSet = options.at !== undefined && isRealtimeClock(clockid) && options.cancelOnSet !== false;
     const flags = TFD_TIMER_ABSTIME | (cancelOnSet ? TFD_TIMER_CANCEL_ON_SET : 0);
     const slot = LoopTimer.slotOf(timer);
-    if (!isRealtimeClock(clockid)) slot.wallOffset = this.clocks.now(CLOCK_REALTIME) - this.clocks.now(clockid);
+    // Read for every timer: a clock that cannot be read (no RTC) is refused before arming.
+    const now = this.clocks.now(clockid);
+    if (!isRealtimeClock(clockid)) slot.wallOffset = this.clocks.now(CLOCK_REALTIME) - now;
     this.placement.attach(slot, flags);
     if (this.timerCount++ === 0) this.watch!.ref();
     return timer;

@@ -1,5 +1,7 @@
 // The kernel's clocks by name, and reading them. ClockName is defined here, where the clocks are:
 // the option table and the library take their list of names from CLOCKS.
+import { readdirSync } from 'node:fs';
+import { SyscallError } from '../errors.js';
 import { CLOCK_BOOTTIME, CLOCK_BOOTTIME_ALARM, CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_REALTIME_ALARM, check, libc } from './libc.js';
 
 export const CLOCKS = {
@@ -20,8 +22,32 @@ const tsBuf = Buffer.alloc(16);
 export function clockNow(clockid: number): bigint {
   // libuv reads CLOCK_MONOTONIC for hrtime: the same clock, without a foreign call.
   if (clockid === CLOCK_MONOTONIC) return process.hrtime.bigint();
-  check('clock_gettime', libc().clock_gettime(clockid, tsBuf));
+  try {
+    check('clock_gettime', libc().clock_gettime(clockid, tsBuf));
+  } catch (err) {
+    throw isAlarmClock(clockid) ? noAlarmClock(clockid, err) : err;
+  }
   return tsBuf.readBigInt64LE(0) * 1_000_000_000n + tsBuf.readBigInt64LE(8);
+}
+
+export function isAlarmClock(clockid: number): boolean {
+  return clockid === CLOCK_REALTIME_ALARM || clockid === CLOCK_BOOTTIME_ALARM;
+}
+
+// The kernel's alarm clocks need a real-time clock chip that can wake the machine; without one
+// (many VMs and containers: /sys/class/rtc is empty) reading them fails with EINVAL.
+function noAlarmClock(clockid: number, err: unknown): unknown {
+  if (!(err instanceof SyscallError) || err.code !== 'EINVAL' || hasRtc()) return err;
+  const name = clockName(clockid);
+  return new SyscallError('clock_gettime', err.code, err.errno, `--clock ${name}: this machine has no real-time clock (RTC) to wake it (/sys/class/rtc is empty), so its alarm clocks cannot be used`);
+}
+
+function hasRtc(): boolean {
+  try {
+    return readdirSync('/sys/class/rtc').length > 0;
+  } catch {
+    return false;
+  }
 }
 
 // Whether absolute times on this clock are wall-clock instants (and can be stepped).
