@@ -2,7 +2,7 @@
 // the option table through the same word walker as the parser (grammar/words.ts), and the
 // scripts themselves, as yargs writes them.
 import { UsageError } from '../errors.js';
-import { COMMANDS, GLOBAL_OPTIONS, optionsFor, type CommandDef, type OptionDef } from '../grammar/options.js';
+import { COMMANDS, GLOBAL_OPTIONS, choicesOf, optionsFor, type CommandDef, type OptionDef } from '../grammar/options.js';
 import { quote } from '../grammar/quote.js';
 import { wordTokens } from '../grammar/words.js';
 import { helpText } from './help.js';
@@ -102,8 +102,8 @@ export function candidates(words: readonly string[]): Candidate[] {
   // After `--`: the COMMAND, and the shell's own completion takes over.
   if (state.command) return [];
   if (state.wantsValue) {
-    const { choices, commands } = state.wantsValue;
-    return choices && commands.includes(def.name) ? prefixed(choices.map((c): Candidate => [c, ''])) : [];
+    const choices = choicesOf(state.wantsValue, def.name);
+    return choices && state.wantsValue.commands.includes(def.name) ? prefixed(choices.map((c): Candidate => [c, ''])) : [];
   }
   if (current.startsWith('--') && current.includes('=')) return choiceAfterEquals(def, current);
   // A FILE for `run` comes from the shell's own file completion.
@@ -155,6 +155,7 @@ function commandState(before: readonly string[]): CommandState {
 function choiceAfterEquals(def: CommandDef, current: string): Candidate[] {
   const [name = '', value = ''] = current.slice(2).split('=', 2);
   const o = optionsFor(def.name).find((x) => x.name === name);
-  if (!o?.choices) return [];
-  return o.choices.filter((c) => c.startsWith(value)).map((c): Candidate => [`--${name}=${c}`, '']);
+  const choices = o && choicesOf(o, def.name);
+  if (!choices) return [];
+  return choices.filter((c) => c.startsWith(value)).map((c): Candidate => [`--${name}=${c}`, '']);
 }

@@ -3,7 +3,7 @@
 // completion.ts; it never parses timerstack's argv, prints or exits.
 import type { Argv } from 'yargs';
 import { EXIT_STATUSES, UsageError } from '../errors.js';
-import { COMMANDS, GLOBAL_OPTIONS, optionsFor, type CommandDef, type CommandName, type OptionDef } from '../grammar/options.js';
+import { COMMANDS, GLOBAL_OPTIONS, choicesOf, optionsFor, type CommandDef, type CommandName, type OptionDef } from '../grammar/options.js';
 import { quote } from '../grammar/quote.js';
 
 export interface HelpOptions {
@@ -51,11 +51,12 @@ function commandString(def: CommandDef): string {
 // This instance only renders help, so an option's key carries its argument ("count N") and
 // yargs prints "--count N" as GNU help does (yargs has no per-option argument label; its own
 // "[string]" would say less). Flags get no yargs type, so no "[boolean]" clutter either.
-function addOption(y: Argv, o: OptionDef): Argv {
+function addOption(y: Argv, o: OptionDef, command: CommandName): Argv {
+  const choices = choicesOf(o, command);
   return y.option(o.arg ? `${o.name} ${o.arg}` : o.name, {
-    describe: o.describe,
+    describe: o.describeFor?.[command] ?? o.describe,
     ...(o.short ? { alias: o.short } : {}),
-    ...(o.choices ? { choices: [...o.choices] } : {}),
+    ...(choices ? { choices: [...choices] } : {}),
   });
 }
 
@@ -99,7 +100,7 @@ async function buildHelp(topic: CommandName | undefined, width: number): Promise
     y.command(commandString(def), def.describe, (b: Argv) => {
       b.usage(`$0 ${def.usage}\n\n${def.describe}`);
       if (def.positional) b.positional(def.positional.name, { describe: def.positional.describe });
-      for (const o of optionsFor(def.name)) addOption(b, o);
+      for (const o of optionsFor(def.name)) addOption(b, o, def.name);
       const help = GLOBAL_OPTIONS.find((g) => g.name === 'help');
       if (help) b.option(help.name, { alias: help.short, describe: help.describe });
       addExamples(b, def.examples, width);

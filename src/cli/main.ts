@@ -66,7 +66,7 @@ async function dispatch(argv: readonly string[], io: Io, outlets: Outlets): Prom
     for (const text of formatPlan([spec], mode.json)) outlets.out.line(text);
     return { code: EXIT.ok };
   }
-  return startSchedule([spec], mode, io, outlets, { countdown: kindOf(spec.kind).single });
+  return startSchedule([spec], mode, io, outlets, { countdown: kindOf(spec.kind).single && !spec.forever });
 }
 
 async function help(io: Io, outlets: Outlets, topic: CommandName | undefined): Promise<ExitResult> {

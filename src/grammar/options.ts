@@ -19,6 +19,9 @@ export interface OptionDef<T = unknown> {
   type: OptionType;
   arg?: string;
   choices?: readonly string[];
+  // Where a command accepts only some of the choices (at: the wall clocks), and says so.
+  choicesFor?: Partial<Record<CommandName, readonly string[]>>;
+  describeFor?: Partial<Record<CommandName, string>>;
   // Commands that accept it. Timer options are per timer (and allowed in `run` table lines);
   // process options shape the whole process's output (command line only).
   commands: readonly CommandName[];
@@ -32,7 +35,8 @@ export interface OptionDef<T = unknown> {
 export interface CommandDef {
   name: CommandName;
   usage: string;
-  positional?: { name: string; describe: string };
+  // `several`: the positional may be more than one word (once 1m 30s, at tomorrow 09:00).
+  positional?: { name: string; describe: string; several?: boolean };
   describe: string;
   examples: ReadonlyArray<readonly [string, string]>;
 }
@@ -40,6 +44,8 @@ export interface CommandDef {
 export const CLOCK_CHOICES = CLOCK_NAMES;
 export const OVERLAP_CHOICES = OVERLAP_POLICIES;
 export const LATE_CHOICES = ['error', 'run'] as const;
+// at fires at a wall-clock instant: only the wall clocks.
+export const AT_CLOCKS = ['realtime', 'realtime-alarm'] as const;
 
 export type { ClockName } from '../native/clocks.js';
 export type { OverlapPolicy } from '../exec/overlap.js';
@@ -74,8 +80,8 @@ const TIMERS_AND_RUN = ['once', 'every', 'at', 'run'] as const;
 export const COMMANDS: readonly CommandDef[] = [
   {
     name: 'once',
-    usage: 'once DURATION [options] [-- COMMAND [ARG...]]',
-    positional: { name: 'DURATION', describe: 'how long to wait; 0 fires at once' },
+    usage: 'once DURATION... [options] [-- COMMAND [ARG...]]',
+    positional: { name: 'DURATION', describe: 'how long to wait; several add up (1m 30s); 0 fires at once; infinity never', several: true },
     describe: 'Wait DURATION, report one event (or run COMMAND and exit with its status).',
     examples: [
       ['timerstack once 10s && make deploy', 'a countdown on a terminal, a plain wait in scripts'],
@@ -96,7 +102,7 @@ export const COMMANDS: readonly CommandDef[] = [
   {
     name: 'at',
     usage: 'at TIME [options] [-- COMMAND [ARG...]]',
-    positional: { name: 'TIME', describe: 'HH:MM[:SS[.frac]] (today or tomorrow), ISO 8601, or @EPOCH' },
+    positional: { name: 'TIME', describe: 'HH:MM[:SS[.frac]] (today or tomorrow), today|tomorrow HH:MM, ISO 8601, @EPOCH, now, or +DURATION', several: true },
     describe: 'Fire at a wall-clock time; re-armed for the same instant if the clock is stepped.',
     examples: [
       ['timerstack at 18:00 -- notify-send "go home"', 'today at 18:00, or tomorrow if that is past'],
@@ -130,7 +136,7 @@ export const FOR = option({ name: 'for', type: 'duration', arg: 'DURATION', comm
 export const UNTIL = option({ name: 'until', type: 'time', arg: 'TIME', commands: ['every'], scope: 'timer', describe: 'stop at wall-clock TIME', parse: text });
 export const AFTER = option({ name: 'after', type: 'duration', arg: 'DELAY', commands: ['every'], scope: 'timer', describe: 'first expiration after DELAY (0 = at once) instead of one interval', parse: parseDuration });
 export const ALIGN = option({ name: 'align', type: 'flag', commands: ['every'], scope: 'timer', describe: 'fire on local wall-clock multiples of the interval (every 1m: at :00)', parse: flag });
-export const CLOCK = option({ name: 'clock', type: 'choice', arg: 'CLOCK', choices: CLOCK_CHOICES, commands: TIMERS, scope: 'timer', describe: 'the timer\'s clock: monotonic (default; realtime for at and --align), boottime (counts during suspend), realtime, or the -alarm clocks (wake the machine; need CAP_WAKE_ALARM)', parse: choice('clock', CLOCK_CHOICES) });
+export const CLOCK = option({ name: 'clock', type: 'choice', arg: 'CLOCK', choices: CLOCK_CHOICES, choicesFor: { at: AT_CLOCKS }, describeFor: { at: 'the wall clock the time is on: realtime (default), or realtime-alarm (wakes the machine; needs CAP_WAKE_ALARM)' }, commands: TIMERS, scope: 'timer', describe: 'the timer\'s clock: monotonic (default; realtime for at and --align), boottime (counts during suspend), realtime, or the -alarm clocks (wake the machine; need CAP_WAKE_ALARM)', parse: choice('clock', CLOCK_CHOICES) });
 export const LATE = option({ name: 'late', type: 'choice', arg: 'POLICY', choices: LATE_CHOICES, commands: ['at'], scope: 'timer', describe: 'a TIME already past: error (default) or run now', parse: choice('policy', LATE_CHOICES) });
 export const JITTER = option({ name: 'jitter', type: 'duration', arg: 'DURATION', commands: TIMERS, scope: 'timer', describe: 'delay each expiration\'s event or run by a random time up to DURATION', parse: parseDuration });
 export const OVERLAP = option({ name: 'overlap', type: 'choice', arg: 'POLICY', choices: OVERLAP_CHOICES, commands: ['every'], scope: 'timer', describe: 'a tick while the command still runs: skip (default, reported), queue, parallel, restart', parse: choice('policy', OVERLAP_CHOICES) });
@@ -154,6 +160,11 @@ export const GLOBAL_OPTIONS: readonly { name: string; short: string; describe: s
   { name: 'help', short: 'h', describe: 'show help (timerstack COMMAND --help for one command)' },
   { name: 'version', short: 'V', describe: 'print the version' },
 ];
+
+// The choices of an option as `command` accepts them.
+export function choicesOf(o: OptionDef, command: CommandName): readonly string[] | undefined {
+  return o.choicesFor?.[command] ?? o.choices;
+}
 
 export function optionsFor(command: CommandName): OptionDef[] {
   return OPTIONS.filter((o) => o.commands.includes(command));

@@ -1,5 +1,6 @@
 // Wall-clock instants as exact bigint nanoseconds since the Unix epoch (CLOCK_REALTIME):
-// "14:30" (next occurrence, local zone), ISO 8601 date-times, "@1700000000.5".
+// "14:30" (next occurrence, local zone; or today's, when asked), "today 14:30", "tomorrow 09:00",
+// ISO 8601 date-times, "@1700000000.5", and from now: "now", "+5m" (any duration).
 // Pure: the current time is passed in, and the local zone is the process's TZ as Date sees it.
 //
 // Decisions worth knowing:
@@ -11,28 +12,46 @@
 //   error is the caller's call.
 
 import { UsageError } from '../errors.js';
-import { MAX_NS } from './duration.js';
+import { MAX_NS, parseDuration } from './duration.js';
 import { quote } from './quote.js';
+
+// Runs `fn`, adding "in TEXT" to its refusal (a duration inside a time).
+function prefixed<T>(text: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof UsageError) throw new UsageError(`${err.message} (in ${quote(text)})`);
+    throw err;
+  }
+}
 
 export interface ParsedTime {
   instantNs: bigint;
-  form: 'clock' | 'absolute';
+  // clock: HH:MM (today/tomorrow given or not); absolute: a date or @EPOCH; relative: now, +D.
+  form: 'clock' | 'absolute' | 'relative';
+}
+
+export interface TimeOptions {
+  // "HH:MM" means today's, even when already past (for --until: a past one is then refused),
+  // instead of the next occurrence.
+  clockToday?: boolean;
 }
 
 const NS_PER_SEC = 1_000_000_000n;
 const NS_PER_MS = 1_000_000n;
 const DAY_MS = 86_400_000;
 const MAX_LENGTH = 64;
-const EXPECTED = 'expected HH:MM[:SS], YYYY-MM-DD[THH:MM[:SS]][Z|±HH:MM] or @SECONDS';
+const EXPECTED = 'expected HH:MM[:SS], today|tomorrow HH:MM, YYYY-MM-DD[THH:MM[:SS]][Z|±HH:MM], @SECONDS, now or +DURATION';
 
 // Every pattern is anchored and the input is capped at MAX_LENGTH, so matching stays cheap.
 const CLOCK = /^(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?$/;
 const ISO =
   /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(?:([Zz])|(([+-])(\d{2})(?::?(\d{2}))?))?)?$/;
 const EPOCH = /^@(-?)(\d*)(?:[.,](\d*))?$/;
+const DAY_WORD = /^(today|tomorrow)\s+(.*)$/;
 
-// Parse a time; `nowNs` is the current CLOCK_REALTIME time, used by the "HH:MM" form only.
-export function parseTime(text: string, nowNs: bigint): ParsedTime {
+// Parse a time; `nowNs` is the current CLOCK_REALTIME time, for the clock and relative forms.
+export function parseTime(text: string, nowNs: bigint, options: TimeOptions = {}): ParsedTime {
   let start = 0;
   let end = text.length;
   while (start < end && isSpace(text.charCodeAt(start))) start++;
@@ -43,12 +62,21 @@ export function parseTime(text: string, nowNs: bigint): ParsedTime {
   }
   const s = text.slice(start, end);
 
-  const clock = CLOCK.exec(s);
+  if (s === 'now') return { instantNs: nowNs, form: 'relative' };
+  if (s.startsWith('+')) {
+    const ahead = prefixed(text, () => parseDuration(s.slice(1)));
+    return { instantNs: inRange(text, nowNs + ahead), form: 'relative' };
+  }
+  const day = DAY_WORD.exec(s);
+  const clock = CLOCK.exec(day ? day[2]! : s);
   if (clock) {
     const [, hh = '', mm = '', ss = '0', frac] = clock;
     const wall = checkWall(text, Number(hh), Number(mm), Number(ss), frac);
-    return { instantNs: inRange(text, nextClock(text, wall, nowNs)), form: 'clock' };
+    const days = day?.[1] === 'tomorrow' ? 1 : 0;
+    const ns = day || options.clockToday ? onDay(text, wall, nowNs, days) : nextClock(text, wall, nowNs);
+    return { instantNs: inRange(text, ns), form: 'clock' };
   }
+  if (day) throw new UsageError(`${quote(day[1]!)} needs a time of day after it (${day[1]} HH:MM[:SS]): ${quote(text)}`);
 
   const iso = ISO.exec(s);
   if (iso) return { instantNs: inRange(text, isoInstant(text, iso)), form: 'absolute' };
@@ -127,6 +155,19 @@ export function formatInstant(ns: bigint): string {
 let lastSecond = -1n;
 let lastBase = '';
 
+// Local wall time with its UTC offset, fraction trimmed: "2026-12-01 10:00:00.25+01:00" (for
+// plans read by people; events and JSON stay in UTC).
+export function formatLocalInstant(ns: bigint): string {
+  const utc = formatInstant(ns);
+  const frac = /\.(\d+)Z$/.exec(utc)?.[1];
+  const d = new Date(Number(ns / NS_PER_MS));
+  const p = (n: number) => String(n).padStart(2, '0');
+  const offset = -d.getTimezoneOffset();
+  const zone = `${offset < 0 ? '-' : '+'}${p(Math.floor(Math.abs(offset) / 60))}:${p(Math.abs(offset) % 60)}`;
+  const date = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+  return `${date} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}${frac ? `.${frac}` : ''}${zone}`;
+}
+
 interface Wall {
   h: number;
   m: number;
@@ -139,6 +180,18 @@ function checkWall(text: string, h: number, m: number, s: number, frac: string |
   if (m > 59) throw outOfRange(text, 'minute', m, '0-59');
   if (s > 59) throw outOfRange(text, 'second', s, '0-59');
   return { h, m, s, fracNs: fraction(text, frac ?? '') };
+}
+
+// The wall time on the day `days` after today (its first occurrence; the second one if the
+// clocks go back that day and the first has passed).
+function onDay(text: string, wall: Wall, nowNs: bigint, days: number): bigint {
+  const nowMs = nowNs / NS_PER_MS - (nowNs % NS_PER_MS < 0n ? 1n : 0n);
+  const now = new Date(Number(nowMs));
+  const date = new Date(now.getFullYear(), now.getMonth(), now.getDate() + days, 12);
+  const [y, mo, d] = [date.getFullYear(), date.getMonth() + 1, date.getDate()];
+  const found = localInstants(y, mo, d, wall).map((ms) => BigInt(ms) * NS_PER_MS + wall.fracNs);
+  if (found.length === 0) throw new UsageError(`${quote(text)} does not exist in the local time zone on ${ymd(y, mo, d)}`);
+  return found.find((ns) => ns > nowNs) ?? found[0]!;
 }
 
 // Today's occurrence of a wall time if it is still ahead of now, else tomorrow's.

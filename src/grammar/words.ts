@@ -7,7 +7,9 @@ import { quote } from './quote.js';
 
 export interface ParsedWords {
   command: CommandName;
+  // The positional's words joined by a space (several only where the command allows it).
   positional: string | undefined;
+  positionals: string[];
   // Each option's text as given (true for a flag); its parser runs when the value is asked for.
   options: Map<string, string | true>;
   // The words after `--`, when given.
@@ -90,7 +92,8 @@ export function commandOf(word: string | undefined, context: 'cli' | 'table'): C
 // `context` restricts options: 'table' refuses process-wide ones (--json in a table line).
 export function parseWords(words: readonly string[], context: 'cli' | 'table' = 'cli'): ParsedWords {
   const command = commandOf(words[0], context);
-  const parsed: ParsedWords = { command, positional: undefined, options: new Map(), argv: undefined, help: false };
+  const parsed: ParsedWords = { command, positional: undefined, positionals: [], options: new Map(), argv: undefined, help: false };
+  const several = COMMANDS.find((c) => c.name === command)?.positional?.several === true;
   for (const token of wordTokens(words, context === 'cli')) {
     switch (token.kind) {
       case 'command':
@@ -107,8 +110,9 @@ export function parseWords(words: readonly string[], context: 'cli' | 'table' = 
         parsed.options.set(token.def.name, token.value!);
         break;
       case 'positional':
-        if (parsed.positional !== undefined) throw new UsageError(`unexpected argument ${quote(token.word)} (put a command after --)`);
-        parsed.positional = token.word;
+        if (parsed.positional !== undefined && !several) throw new UsageError(`unexpected argument ${quote(token.word)} (put a command after --)`);
+        parsed.positionals.push(token.word);
+        parsed.positional = parsed.positionals.join(' ');
     }
   }
   return parsed;

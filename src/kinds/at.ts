@@ -1,9 +1,9 @@
 // `at TIME`: one expiration at a wall-clock instant, on an absolute realtime timer that is
 // re-armed for the same instant when the clock is stepped.
 import { UsageError } from '../errors.js';
-import { LATE } from '../grammar/options.js';
+import { AT_CLOCKS, LATE, oneOf } from '../grammar/options.js';
 import { quote } from '../grammar/quote.js';
-import { parseTime } from '../grammar/time.js';
+import { parseTime, type ParsedTime } from '../grammar/time.js';
 import { optionValue, prefixed } from '../grammar/words.js';
 import { fixedPlan, fixedTimer, type Kind } from './kind.js';
 
@@ -13,18 +13,35 @@ export const at: Kind = {
   defaultClock: 'realtime',
   single: true,
   build(words, raw, spec, ctx) {
-    if (spec.clock !== 'realtime' && spec.clock !== 'realtime-alarm') {
-      throw new UsageError(`--clock: at needs a wall clock (realtime or realtime-alarm), not ${spec.clock}`);
+    if (!(AT_CLOCKS as readonly string[]).includes(spec.clock)) {
+      throw new UsageError(`--clock: at needs a wall clock (${oneOf(AT_CLOCKS)}), not ${spec.clock}`);
     }
     const late = optionValue(words, LATE) ?? 'error';
-    const t = prefixed('TIME', () => parseTime(raw, ctx.nowNs));
+    const t = timeOf(words.positionals, raw, ctx.nowNs);
     if (t.instantNs > ctx.nowNs) {
       spec.atNs = t.instantNs;
       return;
     }
-    if (late !== 'run') throw new UsageError(`TIME: ${quote(raw)} is in the past (use --late run to run now)`);
+    // "now" (or "+0") is not late: it fires at once.
+    if (late !== 'run' && t.form !== 'relative') throw new UsageError(`TIME: ${quote(raw)} is in the past (use --late run to run now)`);
     spec.delayNs = 0n;
   },
   timer: fixedTimer,
   plan: fixedPlan,
 };
+
+// The time in one word or two ("tomorrow 09:00", "2026-12-01 09:00"); a second word after a
+// time that stands alone was meant as a command.
+function timeOf(words: readonly string[], raw: string, nowNs: bigint): ParsedTime {
+  try {
+    return prefixed('TIME', () => parseTime(raw, nowNs));
+  } catch (err) {
+    if (words.length < 2) throw err;
+    try {
+      parseTime(words[0]!, nowNs);
+    } catch {
+      throw err;
+    }
+    throw new UsageError(`unexpected argument ${quote(words[1]!)} (put a command after --)`);
+  }
+}

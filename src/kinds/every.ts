@@ -2,7 +2,7 @@
 // --after, or the next local wall-clock multiple with --align), with its limits.
 import { UsageError } from '../errors.js';
 import { AFTER, ALIGN, COUNT, FOR, UNTIL } from '../grammar/options.js';
-import { parseDuration } from '../grammar/duration.js';
+import { formatDuration, parseDuration } from '../grammar/duration.js';
 import { quote } from '../grammar/quote.js';
 import { parseTime } from '../grammar/time.js';
 import { optionValue, prefixed, type ParsedWords } from '../grammar/words.js';
@@ -46,18 +46,25 @@ function firstExpiration(words: ParsedWords, spec: TimerSpec, ctx: SpecContext):
   else spec.delayNs = delay;
 }
 
+// --count, --for and --until; an end that comes before the first expiration (no tick could
+// happen) is refused. An HH:MM --until is today's: a past one is refused, never tomorrow's.
 function limits(words: ParsedWords, spec: TimerSpec, ctx: SpecContext): void {
   const count = optionValue(words, COUNT);
   if (count !== undefined) spec.count = count;
+  const first = spec.atNs !== undefined ? spec.atNs - ctx.nowNs : (spec.delayNs ?? spec.intervalNs);
   const forNs = optionValue(words, FOR);
   if (forNs !== undefined) {
     if (forNs === 0n) throw new UsageError('--for: must be greater than 0');
+    if (forNs < first) throw new UsageError(`--for ${formatDuration(forNs)} ends before the first expiration (in ${formatDuration(first)}): no tick could happen`);
     spec.forNs = forNs;
   }
   const until = optionValue(words, UNTIL);
   if (until !== undefined) {
-    const t = prefixed('--until', () => parseTime(until, ctx.nowNs));
+    const t = prefixed('--until', () => parseTime(until, ctx.nowNs, { clockToday: true }));
     if (t.instantNs <= ctx.nowNs) throw new UsageError(`--until: ${quote(until)} is in the past`);
+    if (t.instantNs < ctx.nowNs + first) {
+      throw new UsageError(`--until: ${quote(until)} comes before the first expiration (in ${formatDuration(first)}): no tick could happen`);
+    }
     spec.untilNs = t.instantNs;
   }
 }

@@ -1,7 +1,7 @@
 // What a kind of schedule is: how its words become the schedule part of a spec, what it arms on
 // the loop, and how it reads in a plan. Each kind is one module in this folder.
 import { formatDuration } from '../grammar/duration.js';
-import { formatInstant } from '../grammar/time.js';
+import { formatInstant, formatLocalInstant } from '../grammar/time.js';
 import type { TimerOptions } from '../loop/loop.js';
 import type { ClockName } from '../native/clocks.js';
 import type { OverlapPolicy } from '../exec/overlap.js';
@@ -17,6 +17,8 @@ export interface TimerSpec {
   delayNs?: bigint;
   atNs?: bigint;
   intervalNs: bigint;
+  // once infinity: no expiration ever (it waits until stopped).
+  forever?: boolean;
   count?: number;
   forNs?: bigint;
   untilNs?: bigint;
@@ -75,7 +77,7 @@ export function fixedTimer(spec: TimerSpec): TimerOptions {
 // The plan of a fixed schedule: its first expiration (relative or absolute) and its period.
 export function fixedPlan(spec: TimerSpec): SchedulePlan {
   const absolute = spec.atNs !== undefined;
-  const first = absolute ? `at ${formatInstant(spec.atNs!)}` : `in ${formatDuration(spec.delayNs ?? spec.intervalNs)}`;
+  const first = absolute ? `at ${formatLocalInstant(spec.atNs!)}` : `in ${formatDuration(spec.delayNs ?? spec.intervalNs)}`;
   const then = spec.intervalNs > 0n ? `, then every ${formatDuration(spec.intervalNs)}` : '';
   return {
     text: `first ${first}${then}`,

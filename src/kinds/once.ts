@@ -1,16 +1,39 @@
-// `once DURATION`: one expiration after a relative wait.
-import { parseDuration } from '../grammar/duration.js';
+// `once DURATION...`: one expiration after a relative wait. Several durations add up, as with GNU
+// sleep (`once 1m 30s`); `infinity` never expires (it waits until stopped by a signal).
+import { UsageError } from '../errors.js';
+import { MAX_NS, parseDuration } from '../grammar/duration.js';
+import { quote } from '../grammar/quote.js';
 import { prefixed } from '../grammar/words.js';
-import { fixedPlan, fixedTimer, type Kind } from './kind.js';
+import { fixedPlan, fixedTimer, type Kind, type SchedulePlan, type TimerSpec } from './kind.js';
+
+const INFINITY = new Set(['inf', 'infinity']);
 
 export const once: Kind = {
   name: 'once',
   argName: 'DURATION',
   defaultClock: 'monotonic',
   single: true,
-  build(_words, raw, spec) {
-    spec.delayNs = prefixed('DURATION', () => parseDuration(raw));
+  build(words, raw, spec) {
+    const parts = words.positionals.length > 0 ? words.positionals : [raw];
+    let total = 0n;
+    for (const [i, part] of parts.entries()) {
+      if (INFINITY.has(part.toLowerCase())) {
+        spec.forever = true;
+        continue;
+      }
+      // A later word that is not a number was meant as a command.
+      if (i > 0 && !/^\s*[\d.P]/i.test(part)) throw new UsageError(`unexpected argument ${quote(part)} (put a command after --)`);
+      total += prefixed('DURATION', () => parseDuration(part));
+      if (total > MAX_NS) throw new UsageError(`DURATION: too large (max about 292 years): ${quote(raw)}`);
+    }
+    if (!spec.forever) spec.delayNs = total;
   },
-  timer: fixedTimer,
-  plan: fixedPlan,
+  // Forever: armed for the latest instant a timerfd holds, 292 years of uptime away.
+  timer: (spec) => (spec.forever ? { name: spec.name, clock: spec.clock, at: MAX_NS } : fixedTimer(spec)),
+  plan: (spec) => (spec.forever ? foreverPlan() : fixedPlan(spec)),
 };
+
+function foreverPlan(): SchedulePlan {
+  return { text: 'never (waits until stopped)', json: { absolute: false, value_ns: null, interval_ns: '0', forever: true } };
+}
+

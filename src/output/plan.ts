@@ -1,6 +1,6 @@
 // The plan of --dry-run and `run --check`: what would be armed, as text lines or NDJSON.
 import { formatDuration } from '../grammar/duration.js';
-import { formatInstant } from '../grammar/time.js';
+import { formatInstant, formatLocalInstant } from '../grammar/time.js';
 import { kindOf } from '../kinds/index.js';
 import type { TimerSpec } from '../kinds/kind.js';
 
@@ -27,7 +27,7 @@ function planText(spec: TimerSpec): string {
   const parts = [`${spec.name}: ${spec.kind} on ${spec.clock}, ${kind.plan(spec).text}`];
   if (spec.count !== undefined) parts.push(`${spec.count} ${spec.count === 1 ? 'time' : 'times'}`);
   if (spec.forNs !== undefined) parts.push(`for ${formatDuration(spec.forNs)}`);
-  if (spec.untilNs !== undefined) parts.push(`until ${formatInstant(spec.untilNs)}`);
+  if (spec.untilNs !== undefined) parts.push(`until ${formatLocalInstant(spec.untilNs)}`);
   if (spec.jitterNs > 0n) parts.push(`jitter up to ${formatDuration(spec.jitterNs)}`);
   if (spec.command) {
     const run = [`runs ${spec.shell ? `sh -c ${JSON.stringify(spec.command.join(' '))}` : spec.command.map((w) => JSON.stringify(w)).join(' ')}`];

@@ -20,19 +20,26 @@ export function textFormatter(chalk: ChalkInstance): Formatter {
       const what = r.error
         ? r.error
         : r.timedOut
-          ? `timed out, ${r.signal ? `killed by ${r.signal}` : `status ${r.status}`}`
+          ? `timed out${r.signal ? `, killed by ${r.signal}` : ''}`
           : r.signal
             ? `killed by ${r.signal}`
             : `exit ${r.status}`;
-      const text = `${r.timer} tick ${r.tick}: ${what} after ${formatMs(r.durationMs)} (status ${r.status})`;
+      // The status only where the words do not already say it ("exit 1" does).
+      const status = !r.error && !r.timedOut && !r.signal ? '' : ` (status ${r.status})`;
+      const text = `${r.timer} tick ${r.tick}: ${what} after ${formatMs(r.durationMs)}${status}`;
       return r.status === 0 ? chalk.dim(text) : chalk.red(text);
     },
     skip: (r) => chalk.yellow(`${r.timer} tick ${r.tick}: ${r.skipped} ${r.skipped === 1 ? 'tick' : 'ticks'} not run (${r.reason})`),
     clockStep: (e) => chalk.yellow(`${e.timer}: the wall clock was set; re-armed for the same wall-clock time`),
     state: (s) =>
-      `${s.timer}: tick ${s.tick}, ${s.skipped} skipped, ${s.running} running, next in ${s.remainingNs === undefined ? '-' : formatDuration(s.remainingNs)}${s.intervalNs > 0n ? `, every ${formatDuration(s.intervalNs)}` : ''}`,
+      `${s.timer}: tick ${s.tick}, ${s.skipped} skipped, ${s.running} running, next in ${s.remainingNs === undefined ? '-' : seconds(s.remainingNs)}${s.intervalNs > 0n ? `, every ${formatDuration(s.intervalNs)}` : ''}`,
     error: (e) => chalk.red(e.message),
   };
+}
+
+// "0.935 s": the time left, to the millisecond.
+function seconds(ns: bigint): string {
+  return `${(Number(ns) / 1e9).toFixed(3)} s`;
 }
 
 function formatMs(ms: number): string {

@@ -11,7 +11,7 @@ describe('timerstack --help', () => {
   it('prints the help and exits 0', async () => {
     const r = await timerstack(['--help']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^timerstack once DURATION /);
+    expect(r.stdout).toMatch(/^timerstack once DURATION\.\.\. /);
     expect(r.stdout).toContain('Exit status:');
     expect(r.stderr).toBe('');
   });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { candidates, completion } from '../../src/cli/completion.js';
 import { helpText } from '../../src/cli/help.js';
-import { COMMANDS, GLOBAL_OPTIONS, OPTIONS, optionsFor, type CommandName } from '../../src/grammar/options.js';
+import { COMMANDS, GLOBAL_OPTIONS, OPTIONS, choicesOf, optionsFor, type CommandName } from '../../src/grammar/options.js';
 
 const W = { width: 80 };
 
@@ -71,8 +71,11 @@ describe('helpText()', () => {
     expect(optionNames(text)).toEqual([...optionsFor(name).map((o) => o.name), 'help']);
     for (const o of optionsFor(name)) {
       expect(text).toMatch(new RegExp(`--${o.name}${o.arg ? ` ${o.arg}` : ''}\\s`));
-      for (const choice of o.choices ?? []) expect(text).toContain(`"${choice}"`);
+      for (const choice of choicesOf(o, name) ?? []) expect(text).toContain(`"${choice}"`);
     }
+    // Only the choices this command accepts (at: the wall clocks).
+    const offered = [...text.matchAll(/\[choices: ([^\]]*)\]/g)].flatMap((m) => m[1]!.replace(/\s+/g, ' ').split(', ').map((c) => c.replace(/"/g, '')));
+    expect(offered.sort()).toEqual(optionsFor(name).flatMap((o) => [...(choicesOf(o, name) ?? [])]).sort());
     for (const [cmd, what] of def.examples) {
       expect(text).toContain(cmd);
       expect(squash(text)).toContain(squash(what));

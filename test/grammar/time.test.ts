@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { MAX_NS } from '../../src/grammar/duration.js';
-import { formatInstant, parseTime } from '../../src/grammar/time.js';
+import { formatInstant, formatLocalInstant, parseTime } from '../../src/grammar/time.js';
 
 const MS = 1_000_000n;
 const S = 1_000_000_000n;
@@ -129,7 +129,7 @@ describe('parseTime: absolute', () => {
 });
 
 describe('parseTime refuses', () => {
-  const expected = 'expected HH:MM[:SS], YYYY-MM-DD[THH:MM[:SS]][Z|±HH:MM] or @SECONDS';
+  const expected = 'expected HH:MM[:SS], today|tomorrow HH:MM, YYYY-MM-DD[THH:MM[:SS]][Z|±HH:MM], @SECONDS, now or +DURATION';
   it.each<[string, string]>([
     ['', 'empty time: ""'],
     ['  ', 'empty time: "  "'],
@@ -213,7 +213,7 @@ describe('properties', () => {
   const answers = (text: string, nowNs: bigint): boolean => {
     try {
       const { instantNs, form } = parseTime(text, nowNs);
-      return instantNs >= 0n && instantNs <= MAX_NS && (form === 'clock' || form === 'absolute');
+      return instantNs >= 0n && instantNs <= MAX_NS && (form === 'clock' || form === 'absolute' || form === 'relative');
     } catch (error) {
       return error instanceof UsageError && error.exitCode === 125 && !/[\n\r]/.test(error.message);
     }
@@ -274,6 +274,66 @@ describe('properties', () => {
       ),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('parseTime: relative to now, today and tomorrow', () => {
+  it.each<[string, bigint]>([
+    ['now', NOW],
+    ['  now ', NOW],
+    ['+0', NOW],
+    ['+5m', NOW + 5n * 60n * S],
+    ['+1h30m', NOW + 90n * 60n * S],
+    ['+PT1S', NOW + S],
+    ['+0.5', NOW + 500n * MS],
+  ])('%j is %s', (text, ns) => {
+    expect(parseTime(text, NOW)).toEqual({ instantNs: ns, form: 'relative' });
+  });
+
+  it.each<[string, string]>([
+    // NOW is 12:00 in Berlin (CEST)
+    ['tomorrow 09:00', '2026-06-16T07:00:00Z'],
+    ['tomorrow  09:00:30.5', '2026-06-16T07:00:30.5Z'],
+    ['today 18:00', '2026-06-15T16:00:00Z'],
+    // today's, even when past (the caller refuses it)
+    ['today 09:00', '2026-06-15T07:00:00Z'],
+  ])('%j is %s', (text, iso) => {
+    expect(parseTime(text, NOW)).toEqual({ instantNs: nsOf(iso), form: 'clock' });
+  });
+
+  it('HH:MM with clockToday is today\'s, not tomorrow\'s, when past', () => {
+    expect(parseTime('09:00', NOW).instantNs).toBe(nsOf('2026-06-16T07:00:00Z'));
+    expect(parseTime('09:00', NOW, { clockToday: true }).instantNs).toBe(nsOf('2026-06-15T07:00:00Z'));
+    expect(parseTime('13:00', NOW, { clockToday: true }).instantNs).toBe(nsOf('2026-06-15T11:00:00Z'));
+  });
+
+  it('tomorrow across a clock change: the local time of the next day', () => {
+    // 2026-03-28 12:00 CET; tomorrow is the day clocks go forward (02:00 → 03:00)
+    const now = at('2026-03-28T11:00:00Z');
+    expect(parseTime('tomorrow 12:00', now).instantNs).toBe(nsOf('2026-03-29T10:00:00Z'));
+    expect(refusal('tomorrow 02:30', now).message).toBe('"tomorrow 02:30" does not exist in the local time zone on 2026-03-29');
+  });
+
+  it.each<[string, RegExp]>([
+    ['+', /^empty duration: "" \(in "\+"\)$/],
+    ['+5x', /^unknown unit "x" in "5x" \(in "\+5x"\)$/],
+    ['+-5m', /^negative durations are not allowed/],
+    ['tomorrow', /not a time/],
+    ['tomorrow noon', /^"tomorrow" needs a time of day after it \(tomorrow HH:MM\[:SS\]\): "tomorrow noon"$/],
+    ['tomorrow 25:00', /^hour 25 out of range/],
+    ['Now', /not a time/],
+  ])('refuses %j', (text, message) => {
+    expect(refusal(text).message).toMatch(message);
+  });
+});
+
+describe('formatLocalInstant', () => {
+  it.each<[string, string]>([
+    ['2026-06-15T10:00:00Z', '2026-06-15 12:00:00+02:00'],
+    ['2026-01-15T10:00:00.25Z', '2026-01-15 11:00:00.25+01:00'],
+    ['2026-01-15T10:00:00.000000001Z', '2026-01-15 11:00:00.000000001+01:00'],
+  ])('%s in Berlin is %s', (iso, local) => {
+    expect(formatLocalInstant(nsOf(iso))).toBe(local);
   });
 });
 

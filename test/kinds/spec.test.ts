@@ -58,6 +58,10 @@ describe('buildSpec: once', () => {
     [['once', '5s', '--timeout', '3s', '--', 'x'], { timeoutNs: 3n * S, killAfterNs: DEFAULT_KILL_AFTER_NS }],
     [['once', '5s', '--timeout', '3s', '--kill-after', '0', '--', 'x'], { timeoutNs: 3n * S, killAfterNs: 0n }],
     [['once', '5s', '--shell', '--', 'echo $HOME'], { shell: true, command: ['echo $HOME'] }],
+    // several durations add up, as with GNU sleep; a bare number in them is seconds
+    [['once', '1m', '30s'], { delayNs: 90n * S }],
+    [['once', '1h', '30', '0.5'], { delayNs: H + 30n * S + 500n * MS }],
+    [['once', '1m', '--name', 'tea', '30s', '--', 'x'], { delayNs: 90n * S, name: 'tea' }],
   ])('%j', (words, expected) => {
     const s = spec(words);
     expect(s).toMatchObject({ ...DEFAULTS, ...expected });
@@ -71,6 +75,12 @@ describe('buildSpec: once', () => {
   it('uses the context default name', () => {
     expect(spec(['once', '5s'], { defaultName: 'backup' }).name).toBe('backup');
   });
+
+  it.each([['infinity'], ['inf'], ['Infinity'], ['1m', 'infinity']])('%j never expires', (...words) => {
+    const s = spec(['once', ...words]);
+    expect(s).toMatchObject({ kind: 'once', forever: true });
+    expect(s.delayNs).toBeUndefined();
+  });
 });
 
 describe('buildSpec: every', () => {
@@ -83,7 +93,7 @@ describe('buildSpec: every', () => {
     [['every', '5s', '--count', '3'], { count: 3 }],
     [['every', '5s', '--for', '1m'], { forNs: M }],
     [['every', '5s', '--until', '2026-01-15T13:00:00Z'], { untilNs: at('2026-01-15T13:00:00Z') }],
-    [['every', '5s', '--until', '@1768478430.5'], { untilNs: NOW + 500n * MS }],
+    [['every', '5s', '--until', '@1768478435.5'], { untilNs: NOW + 5500n * MS }],
     [['every', '5s', '--count', '3', '--for', '1m', '--until', '2026-01-16T00:00:00Z'], { count: 3, forNs: M, untilNs: at('2026-01-16T00:00:00Z') }],
     // runs
     [['every', '5s', '--overlap', 'queue', '--', 'x'], { overlap: 'queue', command: ['x'] }],
@@ -198,6 +208,19 @@ describe('buildSpec: at', () => {
   it('is due 1 ns after now', () => {
     expect(spec(['at', '@1768478430.000000001']).atNs).toBe(NOW + 1n);
   });
+
+  it.each<[string[], Partial<TimerSpec>]>([
+    // now is not late: at once
+    [['at', 'now'], { delayNs: 0n }],
+    [['at', '+0'], { delayNs: 0n }],
+    [['at', '+5m'], { atNs: NOW + 5n * M }],
+    // two words: tomorrow HH:MM, or a date and a time (CTX is UTC)
+    [['at', 'tomorrow', '09:00'], { atNs: at('2026-01-16T09:00:00Z') }],
+    [['at', 'today', '18:00'], { atNs: at('2026-01-15T18:00:00Z') }],
+    [['at', '2026-01-15', '18:00'], { atNs: at('2026-01-15T18:00:00Z') }],
+  ])('%j', (words, expected) => {
+    expect(spec(words, { utcOffsetNs: 0n })).toMatchObject(expected);
+  });
 });
 
 describe('buildSpec refuses', () => {
@@ -237,6 +260,17 @@ describe('buildSpec refuses', () => {
     [['every', '5s', '--until', 'later'], /^--until: not a time /],
     [['every', '5s', '--until', '2026-01-15T12:00:30Z'], '--until: "2026-01-15T12:00:30Z" is in the past'],
     [['every', '5s', '--until', '2026-01-14T00:00:00Z'], /^--until: .* is in the past$/],
+    [['every', '5s', '--until', 'now'], '--until: "now" is in the past'],
+    // no tick can happen before the end
+    [['every', '1s', '--after', '5s', '--for', '2s'], '--for 2s ends before the first expiration (in 5s): no tick could happen'],
+    [['every', '10s', '--for', '9s'], '--for 9s ends before the first expiration (in 10s): no tick could happen'],
+    [['every', '10s', '--until', '+5s'], '--until: "+5s" comes before the first expiration (in 10s): no tick could happen'],
+    // several words only where they add up or make one time
+    [['every', '1m', '30s'], 'unexpected argument "30s" (put a command after --)'],
+    [['once', '5s', 'echo', 'hi'], 'unexpected argument "echo" (put a command after --)'],
+    [['once', '1m', '3x'], 'DURATION: unknown unit "x" in "3x"'],
+    [['at', '2026-01-15T18:00:00Z', 'date'], 'unexpected argument "date" (put a command after --)'],
+    [['at', 'tomorrow', 'noon'], /^TIME: "tomorrow" needs a time of day after it/],
     // --overlap
     [['every', '5s', '--overlap', 'drop', '--', 'x'], '--overlap: unknown policy "drop" (use skip, queue, parallel or restart)'],
     // options that need a command

@@ -180,12 +180,13 @@ describe('textFormatter', () => {
   });
 
   it.each<[Partial<RunEvent>, string]>([
-    [{}, 'web tick 3: exit 0 after 12ms (status 0)'],
-    [{ status: 3, durationMs: 1500 }, 'web tick 3: exit 3 after 1.50s (status 3)'],
-    [{ status: 1, durationMs: 12_345 }, 'web tick 3: exit 1 after 12.3s (status 1)'],
+    // "exit N" says the status: it is not repeated
+    [{}, 'web tick 3: exit 0 after 12ms'],
+    [{ status: 3, durationMs: 1500 }, 'web tick 3: exit 3 after 1.50s'],
+    [{ status: 1, durationMs: 12_345 }, 'web tick 3: exit 1 after 12.3s'],
     [{ status: 137, signal: 'SIGKILL' }, 'web tick 3: killed by SIGKILL after 12ms (status 137)'],
     [{ status: 143, signal: 'SIGTERM', timedOut: true }, 'web tick 3: timed out, killed by SIGTERM after 12ms (status 143)'],
-    [{ status: 124, timedOut: true }, 'web tick 3: timed out, status 124 after 12ms (status 124)'],
+    [{ status: 124, timedOut: true }, 'web tick 3: timed out after 12ms (status 124)'],
     [{ status: 127, pid: undefined, error: 'command not found: nope' }, 'web tick 3: command not found: nope after 12ms (status 127)'],
   ])('run %j', (change, text) => {
     expect(plain.run({ ...run, ...change })).toBe(text);
@@ -209,9 +210,9 @@ describe('textFormatter', () => {
   });
 
   it.each<[string, Partial<StateEvent>, string]>([
-    ['armed', {}, 'web: tick 3, 2 skipped, 1 running, next in 1s500ms, every 5s'],
+    ['armed', {}, 'web: tick 3, 2 skipped, 1 running, next in 1.500 s, every 5s'],
     ['not armed', { remainingNs: undefined }, 'web: tick 3, 2 skipped, 1 running, next in -, every 5s'],
-    ['one-shot', { intervalNs: 0n, tick: 0, skipped: 0, running: 0, remainingNs: 0n }, 'web: tick 0, 0 skipped, 0 running, next in 0s'],
+    ['one-shot', { intervalNs: 0n, tick: 0, skipped: 0, running: 0, remainingNs: 0n }, 'web: tick 0, 0 skipped, 0 running, next in 0.000 s'],
   ])('state, %s', (_what, change, text) => {
     expect(plain.state({ ...state, ...change })).toBe(text);
   });

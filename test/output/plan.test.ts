@@ -1,3 +1,6 @@
+// Plans print local time with its offset (JSON stays in UTC). Node re-reads TZ when it is
+// assigned; this file runs in its own process (pool: 'forks').
+process.env.TZ = 'Europe/Berlin';
 import { describe, expect, it } from 'vitest';
 import { formatPlan, planObject } from '../../src/output/plan.js';
 import { buildSpec, type TimerSpec } from '../../src/kinds/spec.js';
@@ -82,9 +85,13 @@ describe('formatPlan', () => {
     [['every', '5s', '--count', '3'], 'timer: every on monotonic, first in 5s, then every 5s, 3 times, prints events'],
     [['every', '5s', '--count', '1'], 'timer: every on monotonic, first in 5s, then every 5s, 1 time, prints events'],
     [['every', '1h30m', '--after', '10s', '--for', '2h'], 'timer: every on monotonic, first in 10s, then every 1h30m, for 2h, prints events'],
-    [['every', '1m', '--align'], 'timer: every on realtime, first at 2026-01-15T12:01:00Z, then every 1m, prints events'],
-    [['every', '5s', '--until', '2026-01-15T13:00:00Z', '--jitter', '1s'], 'timer: every on monotonic, first in 5s, then every 5s, until 2026-01-15T13:00:00Z, jitter up to 1s, prints events'],
-    [['at', '2099-01-01T00:00:00Z', '--clock', 'realtime-alarm'], 'timer: at on realtime-alarm, first at 2099-01-01T00:00:00Z, prints events'],
+    [['every', '1m', '--align'], 'timer: every on realtime, first at 2026-01-15 13:01:00+01:00, then every 1m, prints events'],
+    [['every', '5s', '--until', '2026-01-15T13:00:00Z', '--jitter', '1s'], 'timer: every on monotonic, first in 5s, then every 5s, until 2026-01-15 14:00:00+01:00, jitter up to 1s, prints events'],
+    [['at', '2099-01-01T00:00:00Z', '--clock', 'realtime-alarm'], 'timer: at on realtime-alarm, first at 2099-01-01 01:00:00+01:00, prints events'],
+    [['at', '2026-07-01T12:00:00.25Z'], 'timer: at on realtime, first at 2026-07-01 14:00:00.25+02:00, prints events'],
+    [['at', 'now'], 'timer: at on realtime, first in 0s, prints events'],
+    [['once', 'infinity'], 'timer: once on monotonic, never (waits until stopped), prints events'],
+    [['once', '1m', '30s'], 'timer: once on monotonic, first in 1m30s, prints events'],
     // commands: quoted words, or one sh -c string; overlap only for periodic timers
     [['every', '5s', '--', 'echo', 'a b'], 'timer: every on monotonic, first in 5s, then every 5s, runs "echo" "a b", overlap skip'],
     [['once', '5s', '--', 'echo', 'a b'], 'timer: once on monotonic, first in 5s, runs "echo" "a b"'],
