@@ -10,6 +10,7 @@ import { assertLinux } from '../native/libc.js';
 import { formatPlan } from '../output/plan.js';
 import { version, type ExitResult, type Io, type OutputMode } from './io.js';
 import { wallNow } from './now.js';
+import { refuseNonUtf8 } from './argv-bytes.js';
 import { Outlets } from './outlets.js';
 import { startSchedule } from './serve.js';
 
@@ -33,6 +34,7 @@ export async function main(argv: readonly string[], io: Io): Promise<ExitResult>
 }
 
 async function dispatch(argv: readonly string[], io: Io, outlets: Outlets): Promise<ExitResult> {
+  refuseNonUtf8(argv);
   const first = argv[0];
   if (first === '--version' || first === '-V') {
     outlets.out.line(version());

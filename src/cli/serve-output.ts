@@ -21,7 +21,8 @@ export interface ServeOutput {
   detach(): void;
 }
 
-export function serveOutput(loop: Loop, schedule: () => Schedule | undefined, outlets: Outlets): ServeOutput {
+// `stdout` is standard output itself (fd 1), watched for its reader leaving.
+export function serveOutput(loop: Loop, schedule: () => Schedule | undefined, outlets: Outlets, stdout: NodeJS.WritableStream): ServeOutput {
   let countdown: Countdown | undefined;
   const clear = () => countdown?.clear();
   outlets.out.beforeWrite = clear;
@@ -38,7 +39,7 @@ export function serveOutput(loop: Loop, schedule: () => Schedule | undefined, ou
     outlets.readerLeft = true;
     void schedule()?.stop(undefined);
   };
-  const unwatch = watchReader(loop, outlets.out.stream, left);
+  const unwatch = watchReader(loop, stdout, left);
   const offFailure = outlets.out.onFailure((failure) => {
     if (readerGone(failure)) return left();
     // Said on stderr once the schedule has stopped (Outlets.settle).

@@ -13,6 +13,7 @@ import type { Reporter } from '../supervise/events.js';
 import type { RunnerFactory, Schedule } from '../supervise/schedule.js';
 import { colorLevel, type ExitResult, type Io, type OutputMode } from './io.js';
 import type { Outlets } from './outlets.js';
+import { ownStdout } from './own-stdout.js';
 import { makeReporter } from './reporter.js';
 import { serveOutput } from './serve-output.js';
 import { STOP_SIGNALS, watchStops } from './stop-signals.js';
@@ -50,9 +51,12 @@ export async function startSchedule(specs: TimerSpec[], mode: OutputMode, io: Io
   const toErr = (text: string) => outlets.err.line(mode.json ? text : `timerstack: ${text}`);
   const makeRunner = await runnerFactory(options.commands || specs.some((s) => s.command), io.env);
 
+  // Commands share stdout: events then go through a non-blocking description of its own.
+  const own = options.commands || specs.some((s) => s.command) ? ownStdout(io.stdout) : undefined;
+  if (own) outlets.useOwnStdout(own);
   let schedule: Schedule | undefined;
   const loop: Loop = new Loop({ onNotice: (n) => schedule?.notice(n), afterDispatch: () => output.flush() });
-  const output = serveOutput(loop, () => schedule, outlets);
+  const output = serveOutput(loop, () => schedule, outlets, io.stdout);
   const reporter = makeReporter(mode, out, err, (text) => output.emit(text), toErr, () => output.beforeRun(), () => outlets.readerLeft);
   schedule = new Schedule(loop, specs, reporter, makeRunner);
   const running = schedule;

@@ -3,7 +3,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export const BIN = fileURLToPath(new URL('../../bin/timerstack.js', import.meta.url));
+// TIMERSTACK_TEST_BIN runs the suite against another build (to see a new test fail before a fix).
+export const BIN = process.env.TIMERSTACK_TEST_BIN ?? fileURLToPath(new URL('../../bin/timerstack.js', import.meta.url));
 
 export interface RunOptions {
   env?: NodeJS.ProcessEnv;
