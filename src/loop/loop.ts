@@ -9,7 +9,7 @@
 import { UsageError } from '../errors.js';
 import { CLOCKS, isRealtimeClock } from '../native/clocks.js';
 import { Epoll } from '../native/epoll.js';
-import { CLOCK_REALTIME, EPOLLIN, TFD_TIMER_ABSTIME, TFD_TIMER_CANCEL_ON_SET } from '../native/libc.js';
+import { EPOLLIN, TFD_TIMER_ABSTIME, TFD_TIMER_CANCEL_ON_SET } from '../native/libc.js';
 import { kernelTimers, type TimerNative } from '../native/timerfd.js';
 import { watchReadable, type FdWatch } from '../native/watch.js';
 import { ClockReadings } from './clock-readings.js';
@@ -165,7 +165,7 @@ export class Loop {
     const slot = LoopTimer.slotOf(timer);
     // Read for every timer: a clock that cannot be read (no RTC) is refused before arming.
     const now = this.clocks.now(clockid);
-    if (!isRealtimeClock(clockid)) slot.wallOffset = this.clocks.now(CLOCK_REALTIME) - now;
+    if (!isRealtimeClock(clockid)) slot.wallOffset = this.clocks.wallTime(clockid, now) - now;
     this.placement.attach(slot, flags);
     if (this.timerCount++ === 0) this.watch!.ref();
     return timer;
