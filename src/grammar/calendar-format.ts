@@ -1,6 +1,6 @@
 // A CalendarSpec back to text, exactly as systemd 252 prints it as "Normalized form:".
 
-import { type CalendarChain, type CalendarSpec, USEC } from './calendar-parse.js';
+import { type CalendarChain, type CalendarSpec, USEC } from './calendar-spec.js';
 
 const DAY_NAMES = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 

@@ -4,7 +4,7 @@
 // systemd does); a civil time that occurs twice at a fall-back elapses at both instants (the
 // lead's decision; systemd 252 runs only one of them, systemd#8647).
 
-import { type CalendarChain, type CalendarSpec, MAX_YEAR, MIN_YEAR, USEC } from './calendar-parse.js';
+import { type CalendarChain, type CalendarSpec, MAX_YEAR, MIN_YEAR, USEC } from './calendar-spec.js';
 import { civilFromDays, daysFromCivil, nextTransition, offsetAt } from './zone.js';
 
 const US_PER_MINUTE = 60 * USEC;

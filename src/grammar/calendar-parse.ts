@@ -4,48 +4,23 @@
 
 import { UsageError } from '../errors.js';
 import { quote } from '../spec/duration.js';
+import {
+  Cursor,
+  type Field,
+  type RawChain,
+  type RawElement,
+  ULONG_MAX,
+  asciiLower,
+  checkChain,
+  fixYear,
+  normalizeChain,
+  parseChain,
+  publicChain,
+} from './calendar-chain.js';
+import { type CalendarSpec, MAX_YEAR, USEC } from './calendar-spec.js';
 import { checkZone } from './zone.js';
 
-// One element of a list: a value, a range start..stop, a repetition start/repeat or both.
-export interface CalendarComponent {
-  readonly start: number;
-  readonly stop: number | undefined; // inclusive end of a range
-  readonly repeat: number; // 0: no repetition
-}
-
-// undefined = '*' (any value); otherwise a sorted list without duplicates.
-export type CalendarChain = readonly CalendarComponent[] | undefined;
-
-export interface CalendarSpec {
-  readonly source: string;
-  // 'UTC' for a " UTC" suffix and for @EPOCH; otherwise the zone as written; undefined: the
-  // caller's zone
-  readonly zone: string | undefined;
-  readonly weekdays: number | undefined; // bit 0 = Monday … bit 6 = Sunday; undefined: any day
-  readonly endOfMonth: boolean; // '~': days count back from the month's last day (~01 = last)
-  readonly year: CalendarChain;
-  readonly month: CalendarChain;
-  readonly day: CalendarChain;
-  readonly hour: CalendarChain;
-  readonly minute: CalendarChain;
-  readonly second: CalendarChain; // in microseconds: 0 .. 59_999_999
-}
-
-export const USEC = 1_000_000;
-export const MIN_YEAR = 1970;
-export const MAX_YEAR = 2199; // systemd's limit: nothing elapses after 2199
-const INT_MAX = 2_147_483_647;
-const MAX_ELEMENTS = 241; // systemd's CALENDARSPEC_COMPONENTS_MAX (240) + 1
-const ULONG_MAX = 2n ** 64n - 1n;
-
-type Field = 'year' | 'month' | 'day' | 'hour' | 'minute' | 'second';
-interface RawElement {
-  start: number;
-  stop: number; // -1: none
-  repeat: number;
-  readonly text: string;
-}
-type RawChain = RawElement[] | undefined;
+export type { CalendarChain, CalendarComponent, CalendarSpec } from './calendar-spec.js';
 
 const WEEKDAY_NAMES: readonly [string, number][] = [
   ['monday', 0], ['mon', 0], ['tuesday', 1], ['tue', 1], ['wednesday', 2], ['wed', 2],
@@ -74,38 +49,6 @@ const SHORTHANDS = new Map<string, { months?: number[]; day?: number; weekdays?:
 const UTC_NAMES = new Set(
   'UTC UCT Universal Zulu GMT GMT0 GMT+0 GMT-0 Greenwich Etc/UTC Etc/UCT Etc/Universal Etc/Zulu Etc/GMT Etc/GMT0 Etc/GMT+0 Etc/GMT-0 Etc/Greenwich'.split(' '),
 );
-
-function asciiLower(text: string): string {
-  return text.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32));
-}
-
-class Cursor {
-  pos = 0;
-  constructor(
-    readonly text: string,
-    readonly source: string,
-  ) {}
-  get char(): string {
-    return this.text[this.pos] ?? '';
-  }
-  at(offset: number): string {
-    return this.text[this.pos + offset] ?? '';
-  }
-  get done(): boolean {
-    return this.pos >= this.text.length;
-  }
-  skipSpaces(): void {
-    while (this.char === ' ') this.pos++;
-  }
-  fail(detail: string): UsageError {
-    return new UsageError(`calendar expression ${quote(this.source)}: ${detail}`);
-  }
-  // An error quoting what is left of the text from `from` (or the end) in a named part.
-  unexpected(part: string, from = this.pos): UsageError {
-    const rest = this.text.slice(from);
-    return this.fail(rest === '' ? `${part} is missing or cut short` : `unexpected ${quote(rest)} in the ${part}`);
-  }
-}
 
 // Whether systemd 252 would take the last word as a time zone (a tz file it can open).
 function isZoneWord(word: string): boolean {
@@ -173,65 +116,6 @@ function parseWeekdays(cur: Cursor): number {
   }
 }
 
-// A decimal at the cursor (seconds: with up to 6 fraction digits, rounded on the 7th, in µs).
-function parseDecimal(cur: Cursor, usec: boolean, field: Field, elementStart: number): number {
-  const digits = /^[0-9]+/.exec(cur.text.slice(cur.pos))?.[0];
-  if (digits === undefined) throw cur.unexpected(field);
-  cur.pos += digits.length;
-  const tooLarge = (): UsageError =>
-    cur.fail(`${field} ${quote(cur.text.slice(elementStart, cur.pos))} is too large`);
-  let value = BigInt(digits);
-  if (value > ULONG_MAX) throw tooLarge();
-  if (usec) {
-    value *= BigInt(USEC);
-    if (value > ULONG_MAX) throw tooLarge();
-    if (cur.char === '.' && cur.at(1) !== '.') {
-      cur.pos++;
-      const fraction = /^[0-9]*/.exec(cur.text.slice(cur.pos))?.[0] ?? '';
-      if (fraction === '') throw cur.unexpected(field, cur.pos - 1);
-      let micros = Number(fraction.slice(0, 6).padEnd(6, '0'));
-      if (fraction.length > 6 && fraction[6]! >= '5') micros++;
-      cur.pos += fraction.length;
-      value += BigInt(micros);
-    }
-  }
-  if (value > BigInt(INT_MAX)) throw tooLarge();
-  return Number(value);
-}
-
-// A comma-separated list of values, ranges (a..b) and repetitions (a/r, a..b/r), or '*'.
-function parseChain(cur: Cursor, field: Field): RawChain {
-  const usec = field === 'second';
-  if (cur.char === '*') {
-    cur.pos++;
-    return usec ? [{ start: 0, stop: -1, repeat: USEC, text: '*' }] : undefined;
-  }
-  const chain: RawElement[] = [];
-  for (;;) {
-    if (chain.length >= MAX_ELEMENTS) throw cur.fail(`${field} has more than ${MAX_ELEMENTS} values`);
-    const from = cur.pos;
-    const start = parseDecimal(cur, usec, field, from);
-    let stop = -1;
-    let repeat = 0;
-    if (cur.char === '.' && cur.at(1) === '.') {
-      cur.pos += 2;
-      stop = parseDecimal(cur, usec, field, from);
-      repeat = usec ? USEC : 1;
-    }
-    if (cur.char === '/') {
-      cur.pos++;
-      repeat = parseDecimal(cur, usec, field, from);
-      if (repeat === 0) throw cur.fail(`${field} ${quote(cur.text.slice(from, cur.pos))} repeats every 0`);
-    } else if (usec && stop >= 0 && start + repeat > stop) {
-      throw cur.fail(`second range ${quote(cur.text.slice(from, cur.pos))} is shorter than its 1 s step`);
-    }
-    if (!['', ' ', ',', '-', '~', ':'].includes(cur.char)) throw cur.unexpected(field);
-    chain.push({ start, stop, repeat, text: cur.text.slice(from, cur.pos) });
-    if (cur.char !== ',') return chain;
-    cur.pos++;
-  }
-}
-
 // What the first list at the cursor will turn out to be, to name it in errors.
 function firstField(cur: Cursor): Field {
   const word = /^[^ ]*/.exec(cur.text.slice(cur.pos))?.[0] ?? '';
@@ -280,7 +164,7 @@ function parseDate(cur: Cursor): DatePart {
     return { endOfMonth: false };
   }
   let endOfMonth = cur.char === '~';
-  if (!endOfMonth && cur.char !== '-') throw cur.unexpected('date');
+  if (!endOfMonth && cur.char !== '-') throw cur.unexpected(name);
   cur.pos++;
   const second = parseChain(cur, name === 'year' ? 'month' : 'day');
   if (cur.done || cur.char === ' ') {
@@ -346,63 +230,6 @@ function shorthandChains(name: string): { chains: Record<Field, RawChain>; weekd
   };
 }
 
-// Two-digit years as systemd maps them: 0..69 → 2000..2069, 70..99 → 1970..1999.
-function fixYear(value: number): number {
-  if (value >= 0 && value < 70) return value + 2000;
-  if (value >= 70 && value < 100) return value + 1900;
-  return value;
-}
-
-// systemd's normalization: ranges cut to a whole number of steps, empty repeats dropped,
-// sorted by (start, stop, repeat) and deduplicated.
-function normalizeChain(chain: RawChain): RawChain {
-  if (chain === undefined) return undefined;
-  for (const e of chain) {
-    if (e.stop > e.start && e.repeat > 0) e.stop -= (e.stop - e.start) % e.repeat;
-    if (e.start === e.stop) {
-      e.repeat = 0;
-      e.stop = -1;
-    }
-  }
-  const sorted = [...chain].sort((a, b) => a.start - b.start || a.stop - b.stop || a.repeat - b.repeat);
-  return sorted.filter((e, i) => {
-    const p = sorted[i - 1];
-    return p === undefined || p.start !== e.start || p.stop !== e.stop || p.repeat !== e.repeat;
-  });
-}
-
-const RANGES: Record<Field, [number, number]> = {
-  year: [MIN_YEAR, MAX_YEAR],
-  month: [1, 12],
-  day: [1, 31],
-  hour: [0, 23],
-  minute: [0, 59],
-  second: [0, 60 * USEC - 1],
-};
-
-// systemd's validity rules for one list; throws naming the field and quoting the element.
-function checkChain(cur: Cursor, field: Field, chain: RawChain, endOfMonth: boolean): void {
-  if (chain === undefined) return;
-  const [from, full] = RANGES[field];
-  const to = endOfMonth ? full - 3 : full;
-  const show = (v: number): string => (field === 'second' ? String(v / USEC) : String(v));
-  for (const e of chain) {
-    const what = `${field} ${quote((endOfMonth ? '~' : '') + e.text)}`;
-    if (e.start < from || e.start > to || (e.stop >= 0 && (e.stop < from || e.stop > to))) {
-      const range = endOfMonth ? `~${from}..~${to} (days from the end of the month)` : `${show(from)}..${field === 'second' ? '59.999999' : show(to)}`;
-      throw cur.fail(`${what} is out of range ${range}`);
-    }
-    if (e.repeat > to - from) throw cur.fail(`${what} repeats more rarely than the ${field} range allows`);
-    if (e.stop >= 0 && e.start + e.repeat > e.stop) throw cur.fail(`${what} ends before it starts`);
-    if (e.stop < 0 && endOfMonth && e.start - e.repeat < from) throw cur.fail(`${what} repeats past the last day of the month`);
-    if (e.stop < 0 && !endOfMonth && e.start + e.repeat > to) throw cur.fail(`${what} cannot repeat within ${show(from)}..${show(to)}`);
-  }
-}
-
-function publicChain(chain: RawChain): CalendarChain {
-  return chain?.map((e) => ({ start: e.start, stop: e.stop < 0 ? undefined : e.stop, repeat: e.repeat }));
-}
-
 // Split off the time zone: a " UTC" suffix (any case) or a last word naming a tz zone.
 function splitZone(text: string): { body: string; zone: string | undefined } {
   if (asciiLower(text.slice(-4)) === ' utc') return { body: text.slice(0, -4), zone: 'UTC' };
@@ -416,13 +243,35 @@ function splitZone(text: string): { body: string; zone: string | undefined } {
 // Parse a calendar expression; throws UsageError naming the part that is wrong.
 export function parseCalendar(text: string): CalendarSpec {
   const split = splitZone(text);
-  let zone = split.zone;
-  const cur = new Cursor(split.body, text);
-  if (split.body === '') throw cur.fail('empty calendar expression');
+  if (split.body === '') {
+    const detail = split.zone === undefined ? 'empty calendar expression' : `nothing before the time zone ${quote(split.zone)}`;
+    throw new Cursor('', text).fail(detail);
+  }
+  try {
+    return parseBody(split.body, split.zone, text);
+  } catch (error) {
+    // "daily Mars/Base": the words before the last are fine, so the zone is what is wrong
+    const space = text.lastIndexOf(' ');
+    const word = text.slice(space + 1);
+    const zoneLike = word.includes('/') || /^[A-Z][A-Z0-9+-]*$/.test(word);
+    if (split.zone !== undefined || space <= 0 || !zoneLike || !(error instanceof UsageError)) throw error;
+    try {
+      parseBody(text.slice(0, space), undefined, text);
+    } catch {
+      throw error;
+    }
+    throw new Cursor('', text).fail(`unknown time zone ${quote(word)} (zone names are case-sensitive)`);
+  }
+}
+
+// The expression without its zone: a shorthand, or [weekdays] [date] [time], or @EPOCH.
+function parseBody(body: string, givenZone: string | undefined, text: string): CalendarSpec {
+  let zone = givenZone;
+  const cur = new Cursor(body, text);
   let chains: Record<Field, RawChain>;
   let weekdays: number;
   let endOfMonth = false;
-  const shorthand = shorthandChains(asciiLower(split.body));
+  const shorthand = shorthandChains(asciiLower(body));
   if (shorthand !== undefined) {
     ({ chains, weekdays } = shorthand);
   } else {
