@@ -18,12 +18,15 @@ export interface RawElement {
 }
 export type RawChain = RawElement[] | undefined;
 
+// ASCII-only lower case, as C's strcasecmp compares.
 export function asciiLower(text: string): string {
   return text.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32));
 }
 
+// A position in the text being parsed; `mark` is where the current part began.
 export class Cursor {
   pos = 0;
+  mark = 0;
   constructor(
     readonly text: string,
     readonly source: string,
@@ -47,7 +50,8 @@ export class Cursor {
   unexpected(part: string, from = this.pos): UsageError {
     const rest = this.text.slice(from);
     if (rest !== '') return this.fail(`unexpected ${quote(rest)} in the ${part}`);
-    return this.fail(`the ${part} is incomplete${part === 'time' ? ' (hour:minute[:second])' : ''}`);
+    const hint = part === 'time' ? ' (hour:minute[:second])' : '';
+    return this.fail(`the ${part} ${quote(this.text.slice(this.mark))} is incomplete${hint}`);
   }
 }
 
@@ -80,6 +84,7 @@ function parseDecimal(cur: Cursor, usec: boolean, field: Field, elementStart: nu
 // A comma-separated list of values, ranges (a..b) and repetitions (a/r, a..b/r), or '*'.
 export function parseChain(cur: Cursor, field: Field): RawChain {
   const usec = field === 'second';
+  cur.mark = cur.pos;
   if (cur.char === '*') {
     cur.pos++;
     return usec ? [{ start: 0, stop: -1, repeat: USEC, text: '*' }] : undefined;

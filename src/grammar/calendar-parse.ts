@@ -186,14 +186,18 @@ const ZERO = (): RawElement[] => [{ start: 0, stop: -1, repeat: 0, text: '0' }];
 // The time part hour:minute[:second]; nothing means 00:00:00.
 function parseTime(cur: Cursor): { hour: RawChain; minute: RawChain; second: RawChain } {
   if (cur.done) return { hour: ZERO(), minute: ZERO(), second: ZERO() };
+  const begin = cur.pos;
   const hour = parseChain(cur, 'hour');
+  cur.mark = begin;
   if (cur.char !== ':') throw cur.unexpected('time');
   cur.pos++;
   const minute = parseChain(cur, 'minute');
+  cur.mark = begin;
   if (cur.done) return { hour, minute, second: ZERO() };
   if (cur.char !== ':') throw cur.unexpected('time');
   cur.pos++;
   const second = parseChain(cur, 'second');
+  cur.mark = begin;
   if (!cur.done) throw cur.unexpected('time');
   return { hour, minute, second };
 }
