@@ -97,14 +97,15 @@ export function checkZone(name: string): string {
   return resolved.toLowerCase() === name.toLowerCase() ? resolved : name;
 }
 
-// The process's zone as Intl sees it (Node honours TZ), UTC aliases spelled 'UTC'.
+// The process's zone as Intl sees it (Node honours TZ), UTC aliases spelled 'UTC'; 'UTC' when
+// Intl has no usable answer (TZ empty, unknown, or a POSIX rule string, which ICU ignores).
 export function localZone(): string {
   const name = new Intl.DateTimeFormat().resolvedOptions().timeZone;
   if (!name) return 'UTC';
   try {
     return checkZone(name);
   } catch {
-    return name;
+    return 'UTC';
   }
 }
 

@@ -99,6 +99,11 @@ describe('localZone', () => {
     process.env.TZ = 'UTC';
     expect(localZone()).toBe('UTC');
   });
+
+  it.each(['', 'Nowhere/Land', 'CET-1CEST,M3.5.0,M10.5.0/3'])('is UTC when Intl cannot use TZ=%j', (tz) => {
+    process.env.TZ = tz;
+    expect(localZone()).toBe('UTC');
+  });
 });
 
 describe('zonedTime and offsetAt', () => {
