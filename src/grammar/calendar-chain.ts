@@ -43,6 +43,7 @@ export class Cursor {
   skipSpaces(): void {
     while (this.char === ' ') this.pos++;
   }
+  // The usage error for this expression, with a detail that names the part and quotes it.
   fail(detail: string): UsageError {
     return new UsageError(`calendar expression ${quote(this.source)}: ${detail}`);
   }
@@ -158,16 +159,22 @@ export function checkChain(cur: Cursor, field: Field, chain: RawChain, endOfMont
   for (const e of chain) {
     const what = `${field} ${quote((endOfMonth ? '~' : '') + e.text)}`;
     if (e.start < from || e.start > to || (e.stop >= 0 && (e.stop < from || e.stop > to))) {
-      const range = endOfMonth ? `~${from}..~${to} (days from the end of the month)` : `${show(from)}..${field === 'second' ? '59.999999' : show(to)}`;
+      const top = field === 'second' ? '59.999999' : show(to);
+      const range = endOfMonth ? `~${from}..~${to} (days from the end of the month)` : `${show(from)}..${top}`;
       throw cur.fail(`${what} is out of range ${range}`);
     }
     if (e.repeat > to - from) throw cur.fail(`${what} repeats more rarely than the ${field} range allows`);
     if (e.stop >= 0 && e.start + e.repeat > e.stop) throw cur.fail(`${what} ends before it starts`);
-    if (e.stop < 0 && endOfMonth && e.start - e.repeat < from) throw cur.fail(`${what} repeats past the last day of the month`);
-    if (e.stop < 0 && !endOfMonth && e.start + e.repeat > to) throw cur.fail(`${what} cannot repeat within ${show(from)}..${show(to)}`);
+    if (e.stop < 0 && endOfMonth && e.start - e.repeat < from) {
+      throw cur.fail(`${what} repeats past the last day of the month`);
+    }
+    if (e.stop < 0 && !endOfMonth && e.start + e.repeat > to) {
+      throw cur.fail(`${what} cannot repeat within ${show(from)}..${show(to)}`);
+    }
   }
 }
 
+// A checked list as the spec carries it (no source text; no stop is undefined, not -1).
 export function publicChain(chain: RawChain): CalendarChain {
   return chain?.map((e) => ({ start: e.start, stop: e.stop < 0 ? undefined : e.stop, repeat: e.repeat }));
 }

@@ -52,8 +52,11 @@ function formatChain(chain: CalendarChain, width: number, usec: boolean): string
 // systemd's normalized form: "[weekdays ]year-month-day hour:minute:second[ zone]".
 export function normalizeCalendar(spec: CalendarSpec): string {
   const weekdays = spec.weekdays === undefined ? '' : `${formatWeekdays(spec.weekdays)} `;
-  const date = `${formatChain(spec.year, 4, false)}-${formatChain(spec.month, 2, false)}${spec.endOfMonth ? '~' : '-'}${formatChain(spec.day, 2, false)}`;
-  const time = `${formatChain(spec.hour, 2, false)}:${formatChain(spec.minute, 2, false)}:${formatChain(spec.second, 2, true)}`;
+  const year = formatChain(spec.year, 4, false);
+  const month = formatChain(spec.month, 2, false);
+  const date = `${year}-${month}${spec.endOfMonth ? '~' : '-'}${formatChain(spec.day, 2, false)}`;
+  const hour = formatChain(spec.hour, 2, false);
+  const time = `${hour}:${formatChain(spec.minute, 2, false)}:${formatChain(spec.second, 2, true)}`;
   const zone = spec.zone === undefined ? '' : ` ${spec.zone}`;
   return `${weekdays}${date} ${time}${zone}`;
 }

@@ -69,7 +69,8 @@ function endOfMonthDays(chain: CalendarChain, length: number): Uint8Array {
       if (e.repeat === 0) marks[first] = 1;
       else for (let d = first; d <= length; d += e.repeat) if (d >= 1) marks[d] = 1;
     } else {
-      for (let d = fromEnd(e.stop); d <= fromEnd(e.start); d += Math.max(e.repeat, 1)) if (d >= 1) marks[d] = 1;
+      const step = Math.max(e.repeat, 1);
+      for (let d = fromEnd(e.stop); d <= fromEnd(e.start); d += step) if (d >= 1) marks[d] = 1;
     }
   }
   return marks;
@@ -115,8 +116,10 @@ function nextSecond(chain: CalendarChain, us: number): number {
   return best;
 }
 
+// The number of days in a month (month 1-12).
 function daysInMonth(year: number, month: number): number {
-  return daysFromCivil(month === 12 ? year + 1 : year, month === 12 ? 1 : month + 1, 1) - daysFromCivil(year, month, 1);
+  const next = month === 12 ? daysFromCivil(year + 1, 1, 1) : daysFromCivil(year, month + 1, 1);
+  return next - daysFromCivil(year, month, 1);
 }
 
 // The first day >= day in the month that the day list and the weekdays allow, or -1.

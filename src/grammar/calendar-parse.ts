@@ -29,7 +29,13 @@ const WEEKDAY_NAMES: readonly [string, number][] = [
 ];
 
 // The shorthands: [months, day, weekdays, which of hour/minute/second are fixed at 0].
-const SHORTHANDS = new Map<string, { months?: number[]; day?: number; weekdays?: number; zero: number }>(Object.entries({
+interface Shorthand {
+  months?: number[];
+  day?: number;
+  weekdays?: number;
+  zero: number;
+}
+const SHORTHANDS = new Map<string, Shorthand>(Object.entries({
   minutely: { zero: 1 },
   hourly: { zero: 2 },
   daily: { zero: 3 },
@@ -47,7 +53,8 @@ const SHORTHANDS = new Map<string, { months?: number[]; day?: number; weekdays?:
 
 // The spellings of UTC the tz database has as files (systemd checks the file exists).
 const UTC_NAMES = new Set(
-  'UTC UCT Universal Zulu GMT GMT0 GMT+0 GMT-0 Greenwich Etc/UTC Etc/UCT Etc/Universal Etc/Zulu Etc/GMT Etc/GMT0 Etc/GMT+0 Etc/GMT-0 Etc/Greenwich'.split(' '),
+  ('UTC UCT Universal Zulu GMT GMT0 GMT+0 GMT-0 Greenwich Etc/UTC Etc/UCT Etc/Universal Etc/Zulu ' +
+    'Etc/GMT Etc/GMT0 Etc/GMT+0 Etc/GMT-0 Etc/Greenwich').split(' '),
 );
 
 // Whether systemd 252 would take the last word as a time zone (a tz file it can open).
@@ -85,7 +92,10 @@ function parseWeekdays(cur: Cursor): number {
     }
     bits |= 1 << nr;
     if (rangeFrom >= 0) {
-      if (rangeFrom > nr) throw cur.fail(`weekday range ending in ${quote(cur.text.slice(wordStart, wordStart + name.length))} runs backwards (ranges go Mon..Sun)`);
+      if (rangeFrom > nr) {
+        const end = quote(cur.text.slice(wordStart, wordStart + name.length));
+        throw cur.fail(`weekday range ending in ${end} runs backwards (ranges go Mon..Sun)`);
+      }
       for (let j = rangeFrom + 1; j < nr; j++) bits |= 1 << j;
     }
     cur.pos += name.length;
@@ -108,7 +118,9 @@ function parseWeekdays(cur: Cursor): number {
       cur.pos += 1;
     }
     if (cur.done || cur.char === ' ') {
-      if (rangeFrom >= 0) throw cur.fail(`weekday range ${quote(cur.text.slice(wordStart, cur.pos))} has no end`);
+      if (rangeFrom >= 0) {
+        throw cur.fail(`weekday range ${quote(cur.text.slice(wordStart, cur.pos))} has no end`);
+      }
       cur.skipSpaces();
       return bits;
     }
@@ -220,7 +232,8 @@ function epochChains(epoch: number): Record<Field, RawChain> {
 function shorthandChains(name: string): { chains: Record<Field, RawChain>; weekdays: number } | undefined {
   const s = SHORTHANDS.get(name);
   if (s === undefined) return undefined;
-  const list = (values: number[]): RawChain => values.map((v) => ({ start: v, stop: -1, repeat: 0, text: String(v) }));
+  const list = (values: number[]): RawChain =>
+    values.map((v) => ({ start: v, stop: -1, repeat: 0, text: String(v) }));
   return {
     weekdays: s.weekdays ?? 0,
     chains: {
@@ -248,7 +261,8 @@ function splitZone(text: string): { body: string; zone: string | undefined } {
 export function parseCalendar(text: string): CalendarSpec {
   const split = splitZone(text);
   if (split.body === '') {
-    const detail = split.zone === undefined ? 'empty calendar expression' : `nothing before the time zone ${quote(split.zone)}`;
+    const detail =
+      split.zone === undefined ? 'empty calendar expression' : `nothing before the time zone ${quote(split.zone)}`;
     throw new Cursor('', text).fail(detail);
   }
   try {

@@ -387,8 +387,8 @@ describe('matchesCalendar', () => {
     ['*-*~01', 'UTC', '2028-02-29T00:00:00Z', true],
     ['*-*~01', 'UTC', '2028-02-28T00:00:00Z', false],
     ['*:*:00.5 UTC', 'UTC', '2026-01-01T00:00:00.500Z', true],
-    ['2200-01-01', 'UTC', '2200-01-01T00:00:00Z', false],
-  ].filter(([input]) => input !== '2200-01-01') as [string, string, string, boolean][])('%j in %s at %s → %s', (input, zone, at, expected) => {
+    ['*-*-* *:*:* UTC', 'UTC', '2200-01-01T00:00:00Z', false], // after systemd's year limit
+  ])('%j in %s at %s → %s', (input, zone, at, expected) => {
     expect(matchesCalendar(parseCalendar(input), ns(at), zone)).toBe(expected);
   });
 
