@@ -1,5 +1,6 @@
-// Civil calendar arithmetic (proleptic Gregorian, no zones) and cron's day rule: which local dates
-// a cron expression's day-of-month, month and day-of-week fields select.
+// cron's day rule (proleptic Gregorian, no zones): which local dates a cron expression's
+// day-of-month, month and day-of-week fields select.
+import { civilFromDays, daysFromCivil } from './zone.js';
 
 export interface CronDays {
   /** The day-of-month field starts with `*` (or `?`): the two day fields are ANDed (Vixie). */
@@ -32,29 +33,6 @@ const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 // Length of a month (1-12) in a given year.
 export function daysInMonth(year: number, month: number): number {
   return month === 2 && isLeapYear(year) ? 29 : (MONTH_DAYS[month - 1] ?? 31);
-}
-
-// Days from 1970-01-01 to a civil date (Howard Hinnant's days_from_civil).
-export function epochDay(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
-// The civil date of a day number (inverse of epochDay).
-export function civilDate(days: number): { year: number; month: number; day: number } {
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day };
 }
 
 // Day of the week of a day number, 0 = Sunday (1970-01-01 was a Thursday).
@@ -109,7 +87,7 @@ export function nextSelectedDay(
   from: number,
   limit: number,
 ): number | undefined {
-  let { year, month, day } = civilDate(from);
+  let { year, month, day } = civilFromDays(from);
   let days = from;
   while (days <= limit) {
     const length = daysInMonth(year, month);
@@ -132,6 +110,6 @@ export const GREGORIAN_CYCLE_DAYS = 146097;
 
 // Whether any date at all can be selected (`0 0 30 2 *` cannot): one 400-year cycle decides it.
 export function someDaySelected(rule: CronDays, months: readonly number[]): boolean {
-  const from = epochDay(2000, 1, 1);
+  const from = daysFromCivil(2000, 1, 1);
   return nextSelectedDay(rule, months, from, from + GREGORIAN_CYCLE_DAYS - 1) !== undefined;
 }

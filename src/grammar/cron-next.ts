@@ -1,8 +1,8 @@
 // When a cron job fires next, in an IANA zone, with cronie's DST rules (src/cron.c): a fixed-time
 // job whose time falls in a spring-forward gap runs once, right after the jump, and a repeated
 // (fall-back) time runs it once, at the first occurrence; a wildcard job runs on every real slot.
-import { type CivilTime, gapEnd, offsetAt, zonedTime } from './zone.js';
-import { GREGORIAN_CYCLE_DAYS, civilDate, epochDay, nextSelectedDay } from './cron-days.js';
+import { type CivilTime, civilFromDays, daysFromCivil, gapEnd, nextTransition, offsetAt, zonedTime } from './zone.js';
+import { GREGORIAN_CYCLE_DAYS, nextSelectedDay } from './cron-days.js';
 import type { CronSpec } from './cron-parse.js';
 
 const NS = 1_000_000_000n;
@@ -80,32 +80,22 @@ function seconds(ns: bigint): number {
 
 // Midnight of a day number, as a civil time for the zone module.
 function midnight(day: number): CivilTime {
-  return { ...civilDate(day), hour: 0, minute: 0, second: 0 };
+  return { ...civilFromDays(day), hour: 0, minute: 0, second: 0 };
 }
 
-// The real-time stretch of local day `day` (from its first instant to the next day's) split where
-// the offset changes; memoised per zone and day. Assumes at most one offset change in a day.
+// The real-time stretch of local day `day` (from its first instant to the next day's first),
+// cut wherever the zone's offset changes; memoised per zone and day.
 function dayWindow(day: number, zone: string): readonly Segment[] {
   const key = `${zone}\u0000${day}`;
   const hit = windows.get(key);
   if (hit !== undefined) return hit;
-  const start = seconds(gapEnd(midnight(day), zone));
-  const end = seconds(gapEnd(midnight(day + 1), zone));
-  const first = offsetAt(BigInt(start) * NS, zone);
-  const last = offsetAt(BigInt(end - 1) * NS, zone);
-  let segments: Segment[];
-  if (first === last) segments = [{ start, end, offset: first }];
-  else {
-    let [lo, hi] = [start, end - 1]; // offset(lo) = first, offset(hi) = last
-    while (hi - lo > 1) {
-      const mid = Math.floor((lo + hi) / 2);
-      if (offsetAt(BigInt(mid) * NS, zone) === first) lo = mid;
-      else hi = mid;
-    }
-    segments = [
-      { start, end: hi, offset: first },
-      { start: hi, end, offset: last },
-    ];
+  const end = gapEnd(midnight(day + 1), zone);
+  const segments: Segment[] = [];
+  let from = gapEnd(midnight(day), zone);
+  while (from < end) {
+    const to = nextTransition(from, zone, end - 1n) ?? end;
+    segments.push({ start: seconds(from), end: seconds(to), offset: offsetAt(from, zone) });
+    from = to;
   }
   if (windows.size >= WINDOW_CACHE_MAX) windows.clear();
   windows.set(key, segments);
@@ -153,7 +143,7 @@ export function nextCron(spec: CronSpec, afterNs: bigint, zone: string): bigint 
   if (!spec.possible) return undefined;
   const minSec = floorSeconds(afterNs) + 1;
   const local = zonedTime(BigInt(minSec) * NS, zone);
-  const first = epochDay(local.year, local.month, local.day);
+  const first = daysFromCivil(local.year, local.month, local.day);
   // A day whose slots all fall in DST gaps can repeat forever (`*/30 2 * 3 0#2` in New York):
   // one Gregorian cycle of days without a firing means none will come.
   const limit = first + GREGORIAN_CYCLE_DAYS;
