@@ -67,6 +67,7 @@ function fieldError(field: CronFieldName, part: string, why: string): UsageError
 // One number or (month, day-of-week) three-letter name, range-checked.
 function readValue(def: FieldDef, token: string, item: string): number {
   let value: number;
+  if (token === '') throw fieldError(def.name, item, 'a number is missing');
   if (/^\d+$/.test(token)) value = Number(token);
   else {
     const index = def.names?.indexOf(token.toLowerCase()) ?? -1;
@@ -103,6 +104,7 @@ function readRange(def: FieldDef, item: string, into: Set<number>): void {
   } else {
     const dash = body.indexOf('-', 1);
     if (dash < 0 && slash >= 0) {
+      readValue(def, body, item);
       throw fieldError(def.name, item, `a step needs a range or "*" before it (cronie has no "A/N"; write ${quote(`${body}-${def.max}/${step}`)})`);
     }
     low = readValue(def, dash < 0 ? body : body.slice(0, dash), item);
