@@ -177,3 +177,73 @@ describe('properties (fast-check)', () => {
     );
   });
 });
+
+// A model of cronie's main loop (src/cron.c): wake every real minute, compare the local clock
+// (in minutes) with the virtual clock, and run jobs as its four cases say: +1 normal; 6..180
+// ahead (spring forward) wildcard jobs for the current minute, fixed-time jobs for every skipped
+// minute; 0 or behind (fall back) wildcard jobs only; otherwise a clock jump. Only the time of
+// day is modelled (day fields '*'), for a job in the daemon's own zone.
+function cronieRuns(spec: CronSpec, z: string, fromSec: number, toSec: number): bigint[] {
+  const clock = (t: number) => Math.floor((t + offsetAt(BigInt(t) * 1_000_000_000n, z)) / 60);
+  const due = (vt: number) => {
+    const d = new Date(vt * 60_000);
+    return spec.minute.includes(d.getUTCMinutes()) && spec.hour.includes(d.getUTCHours());
+  };
+  let virtual = clock(fromSec);
+  const out: bigint[] = [];
+  for (let t = fromSec + 60; t <= toSec; t += 60) {
+    const running = clock(t);
+    const diff = running - virtual;
+    let ran = false; // cronie's job queue holds a job once per wake-up
+    const find = (vt: number, wild: boolean, fixed: boolean) => {
+      if ((spec.fixedTime ? fixed : wild) && due(vt)) ran = true;
+    };
+    if (diff === 1) find((virtual = running), true, true);
+    else if (diff > 180 || diff < -180) find((virtual = running), true, true);
+    else if (diff > 5) {
+      find(running, true, false);
+      while (virtual < running) find(++virtual, false, true);
+    } else if (diff > 0) while (virtual < running) find(++virtual, true, true);
+    else find(running, true, false);
+    if (ran) out.push(BigInt(t) * 1_000_000_000n);
+  }
+  return out;
+}
+
+// Transitions from the table at the top, with the local hours around them.
+const TRANSITIONS: [string, string, number[]][] = [
+  [NY, '2027-03-14T07:00:00Z', [0, 1, 2, 3, 4]],
+  [NY, '2027-11-07T06:00:00Z', [0, 1, 2, 3]],
+  [BERLIN, '2027-03-28T01:00:00Z', [1, 2, 3, 4]],
+  [BERLIN, '2027-10-31T01:00:00Z', [1, 2, 3, 4]],
+  [LHI, '2027-10-02T15:30:00Z', [1, 2, 3]],
+  [LHI, '2027-04-03T15:00:00Z', [0, 1, 2]],
+  ['America/Havana', '2027-03-14T05:00:00Z', [22, 23, 0, 1, 2]],
+  ['America/Havana', '2027-11-07T05:00:00Z', [22, 23, 0, 1]],
+  ['America/Santiago', '2027-04-04T03:00:00Z', [22, 23, 0, 1]],
+  ['America/Santiago', '2027-09-05T04:00:00Z', [22, 23, 0, 1, 2]],
+];
+
+describe('nextCron agrees with a model of cronie’s minute loop around real transitions', () => {
+  it('for random minute and hour fields (fast-check)', () => {
+    const hourField = (hours: number[]) =>
+      fc.oneof(
+        fc.constant('*'),
+        fc.constant('*/2'),
+        fc.subarray(hours, { minLength: 1 }).map((hs) => hs.join(',')),
+        fc.constantFrom(...hours).map((h) => `${h}-${Math.min(23, h + 1)}`),
+      );
+    const job = fc.constantFrom(...TRANSITIONS).chain(([z, at, hours]) => fc.tuple(fc.constant(z), fc.constant(at), field(0, 59), hourField(hours)));
+    fc.assert(
+      fc.property(job, ([z, at, minute, hour]) => {
+        const spec = parseCron(`${minute} ${hour} * * *`);
+        const center = Date.parse(at) / 1000;
+        const [from, to] = [center - 5 * 3600, center + 5 * 3600];
+        const ours: bigint[] = [];
+        for (let t = nextCron(spec, BigInt(from) * 1_000_000_000n, z); t !== undefined && t <= BigInt(to) * 1_000_000_000n; t = nextCron(spec, t, z)) ours.push(t);
+        expect(ours).toEqual(cronieRuns(spec, z, from, to));
+      }),
+      { numRuns: 250 },
+    );
+  });
+});
