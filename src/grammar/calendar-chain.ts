@@ -2,7 +2,7 @@
 // normalized and checked as systemd 252's calendarspec.c does.
 
 import { UsageError } from '../errors.js';
-import { quote } from '../spec/duration.js';
+import { quote } from './quote.js';
 import { type CalendarChain, MAX_YEAR, MIN_YEAR, USEC } from './calendar-spec.js';
 
 const INT_MAX = 2_147_483_647;

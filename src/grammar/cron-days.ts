@@ -1,6 +1,6 @@
 // cron's day rule (proleptic Gregorian, no zones): which local dates a cron expression's
 // day-of-month, month and day-of-week fields select.
-import { civilFromDays, daysFromCivil } from './zone.js';
+import { civilFromDays, daysFromCivil } from './civil.js';
 
 export interface CronDays {
   /** The day-of-month field starts with `*` (or `?`): the two day fields are ANDed (Vixie). */

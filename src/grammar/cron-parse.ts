@@ -1,7 +1,7 @@
 // Cron expressions read with cronie's rules (crontab(5), cronie src/entry.c), plus the L, W and #
 // day extensions and an optional leading seconds field. Pure: text in, a CronSpec out.
 import { UsageError } from '../errors.js';
-import { quote } from '../spec/duration.js';
+import { quote } from './quote.js';
 import { type CronDays, someDaySelected } from './cron-days.js';
 
 export type CronFieldName = 'second' | 'minute' | 'hour' | 'day-of-month' | 'month' | 'day-of-week';

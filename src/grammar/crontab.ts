@@ -1,7 +1,7 @@
 // One line of a crontab(5) file, read as cronie reads it (src/env.c load_env, src/entry.c
 // load_entry, src/do_command.c for '%'). Pure: the table reader calls this line by line.
 import { UsageError } from '../errors.js';
-import { quote } from '../spec/duration.js';
+import { quote } from './quote.js';
 import { parseCron } from './cron-parse.js';
 
 export type CrontabLine =

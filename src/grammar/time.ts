@@ -13,6 +13,7 @@
 import { UsageError } from '../errors.js';
 import { MAX_NS } from './duration.js';
 import { quote } from './quote.js';
+import { zonedTime } from './zone.js';
 
 export interface ParsedTime {
   instantNs: bigint;
@@ -216,4 +217,22 @@ function ymd(y: number, mo: number, d: number): string {
 
 function isSpace(c: number): boolean {
   return c === 32 || (c >= 9 && c <= 13);
+}
+
+function pad2(value: number, width = 2): string {
+  return String(value).padStart(width, '0');
+}
+
+// ISO 8601 with the zone's numeric offset (+00:00 for UTC, never Z); fraction only when non-zero.
+export function formatZoned(instantNs: bigint, zone: string): string {
+  const t = zonedTime(instantNs, zone);
+  const fraction = t.nanos === 0 ? '' : `.${pad2(t.nanos, 9).replace(/0+$/, '')}`;
+  const abs = Math.abs(t.offsetSec);
+  const sign = t.offsetSec < 0 ? '-' : '+';
+  const extra = abs % 60 === 0 ? '' : `:${pad2(abs % 60)}`;
+  const offset = `${sign}${pad2(Math.floor(abs / 3600))}:${pad2(Math.floor(abs / 60) % 60)}${extra}`;
+  return (
+    `${pad2(t.year, 4)}-${pad2(t.month)}-${pad2(t.day)}T${pad2(t.hour)}:${pad2(t.minute)}:${pad2(t.second)}` +
+    `${fraction}${offset}`
+  );
 }

@@ -3,16 +3,10 @@
 // a binary search plus integer arithmetic. Instants are bigint nanoseconds since the Unix epoch.
 
 import { UsageError } from '../errors.js';
-import { quote } from '../spec/duration.js';
+import { civilFromDays, daysFromCivil, type CivilTime } from './civil.js';
+import { quote } from './quote.js';
 
-export interface CivilTime {
-  year: number;
-  month: number; // 1-12
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
+export { civilFromDays, daysFromCivil, type CivilTime } from './civil.js';
 
 export interface ZonedTime extends CivilTime {
   weekday: number; // 0 = Sunday
@@ -117,32 +111,6 @@ export function localZone(): string {
   } catch {
     return 'UTC';
   }
-}
-
-// Days since 1970-01-01 of a proleptic Gregorian date (month 1-12).
-export function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const mp = (month + 9) % 12;
-  const doy = Math.floor((153 * mp + 2) / 5) + day - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146_097 + doe - 719_468;
-}
-
-// The proleptic Gregorian date of a day count since 1970-01-01.
-export function civilFromDays(days: number): { year: number; month: number; day: number } {
-  const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
-  const doe = z - era * 146_097;
-  const yoe = Math.floor(
-    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
-  );
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day };
 }
 
 const FORMATTED = /^(\d+)\/(\d+)\/(\d+), (\d+):(\d+):(\d+)$/;
@@ -327,22 +295,4 @@ export function nextTransition(afterNs: bigint, zone: string, limitNs: bigint): 
   const [to] = splitNs(limitNs);
   const first = changesBetween(z, from, to)[0];
   return first === undefined ? undefined : BigInt(first.at) * NS;
-}
-
-function pad(value: number, width = 2): string {
-  return String(value).padStart(width, '0');
-}
-
-// ISO 8601 with the zone's numeric offset (+00:00 for UTC, never Z); fraction only when non-zero.
-export function formatZoned(instantNs: bigint, zone: string): string {
-  const t = zonedTime(instantNs, zone);
-  const fraction = t.nanos === 0 ? '' : `.${pad(t.nanos, 9).replace(/0+$/, '')}`;
-  const abs = Math.abs(t.offsetSec);
-  const sign = t.offsetSec < 0 ? '-' : '+';
-  const extra = abs % 60 === 0 ? '' : `:${pad(abs % 60)}`;
-  const offset = `${sign}${pad(Math.floor(abs / 3600))}:${pad(Math.floor(abs / 60) % 60)}${extra}`;
-  return (
-    `${pad(t.year, 4)}-${pad(t.month)}-${pad(t.day)}T${pad(t.hour)}:${pad(t.minute)}:${pad(t.second)}` +
-    `${fraction}${offset}`
-  );
 }

@@ -180,7 +180,7 @@ describe.skipIf(missing)('systemd-analyze agrees', () => {
     const spec = parseCalendar(stuck);
     let t: bigint | undefined = 1792886000n * S;
     for (let i = 0; i < 40; i++) {
-      t = nextCalendar(spec, t, 'UTC');
+      t = nextCalendar(spec, t!, 'UTC');
       expect(t !== undefined && matchesCalendar(spec, t, 'UTC')).toBe(true);
     }
   });

@@ -4,7 +4,6 @@ import { EXIT, UsageError } from '../../src/errors.js';
 import {
   type CivilTime,
   checkZone,
-  formatZoned,
   gapEnd,
   instantsAt,
   localZone,
@@ -204,27 +203,6 @@ describe('nextTransition', () => {
     ['UTC', '2026-01-01T00:00:00Z', '2030-01-01T00:00:00Z', undefined],
   ])('%s after %s until %s', (zone, after, limit, expected) => {
     expect(nextTransition(ns(after), zone, ns(limit))).toBe(expected === undefined ? undefined : ns(expected));
-  });
-});
-
-describe('formatZoned', () => {
-  it.each<[string, string, string]>([
-    ['2027-03-28T01:00:00Z', 'Europe/Berlin', '2027-03-28T03:00:00+02:00'],
-    ['2027-03-28T00:59:59Z', 'Europe/Berlin', '2027-03-28T01:59:59+01:00'],
-    ['2026-01-01T00:00:00Z', 'UTC', '2026-01-01T00:00:00+00:00'],
-    ['2026-01-01T00:00:00.5Z', 'UTC', '2026-01-01T00:00:00.5+00:00'],
-    ['2026-11-01T06:00:00Z', 'America/New_York', '2026-11-01T01:00:00-05:00'],
-    ['2026-06-01T00:00:00Z', 'Asia/Kathmandu', '2026-06-01T05:45:00+05:45'],
-    ['2026-04-04T15:00:00Z', 'Australia/Lord_Howe', '2026-04-05T01:30:00+10:30'],
-  ])('%s in %s', (iso, zone, expected) => {
-    expect(formatZoned(ns(iso), zone)).toBe(expected);
-  });
-
-  it('prints nanoseconds with trailing zeros trimmed', () => {
-    const base = ns('2026-01-01T00:00:00Z');
-    expect(formatZoned(base + 1n, 'UTC')).toBe('2026-01-01T00:00:00.000000001+00:00');
-    expect(formatZoned(base + 420_000_000n, 'UTC')).toBe('2026-01-01T00:00:00.42+00:00');
-    expect(formatZoned(base + 123_456_000n, 'UTC')).toBe('2026-01-01T00:00:00.123456+00:00');
   });
 });
 
