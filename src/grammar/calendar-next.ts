@@ -1,11 +1,14 @@
 // When a calendar expression elapses. An instant matches when its wall-clock reading in the
 // zone matches every field; the next elapse is the first matching instant strictly after a
 // given one. Civil times inside a spring-forward gap never occur, so they are skipped (as
-// systemd does); a civil time that occurs twice at a fall-back elapses at both instants (the
-// lead's decision; systemd 252 runs only one of them, systemd#8647).
+// systemd does). A civil time that occurs twice at a fall-back: a fixed-time expression (its
+// hour and minute are given, without '*' or a repetition: "02:30") elapses once, at the first
+// instant, as in systemd and cronie; a frequent one ("*:0/15", "hourly") elapses at both
+// instants, because the repeated hour is real time that passes (systemd 252 skips those,
+// systemd#8647; cronie runs them).
 
 import { type CalendarChain, type CalendarSpec, MAX_YEAR, MIN_YEAR, USEC } from './calendar-spec.js';
-import { civilFromDays, daysFromCivil, nextTransition, offsetAt } from './zone.js';
+import { civilFromDays, daysFromCivil, instantsAt, nextTransition, offsetAt, zonedTime } from './zone.js';
 
 const US_PER_MINUTE = 60 * USEC;
 const US_PER_HOUR = 60 * US_PER_MINUTE;
@@ -209,7 +212,11 @@ export function nextCalendar(spec: CalendarSpec, afterNs: bigint, zone: string):
     const change = nextTransition(start, z, horizon);
     const found = civilSearch(c, Number(ceilDiv(start + offset, NS_PER_US)));
     const instant = found === undefined ? undefined : BigInt(found) * NS_PER_US - offset;
-    if (instant !== undefined && instant < (change ?? horizon)) return instant;
+    if (instant !== undefined && instant < (change ?? horizon)) {
+      if (!(isFixedTime(spec) && isSecondOccurrence(instant, z))) return instant;
+      t = instant;
+      continue;
+    }
     if (change !== undefined) {
       t = change - 1n;
       continue;
@@ -228,5 +235,21 @@ export function matchesCalendar(spec: CalendarSpec, instantNs: bigint, zone: str
   if (instantNs % NS_PER_US !== 0n) return false;
   const z = zoneFor(spec, zone);
   const local = (instantNs + BigInt(offsetAt(instantNs, z)) * 1_000_000_000n) / NS_PER_US;
-  return civilSearch(compile(spec), Number(local)) === Number(local);
+  if (civilSearch(compile(spec), Number(local)) !== Number(local)) return false;
+  return !(isFixedTime(spec) && isSecondOccurrence(instantNs, z));
+}
+
+// Whether the hour and the minute are fixed values (no '*', no repetition): such an expression
+// names a time of day, which a fall-back must not run twice.
+export function isFixedTime(spec: CalendarSpec): boolean {
+  const fixed = (chain: CalendarChain) => chain !== undefined && chain.every((e) => e.repeat === 0);
+  return fixed(spec.hour) && fixed(spec.minute);
+}
+
+// Whether the wall-clock reading of `instantNs` occurred once already (the repeated hour of a
+// fall-back, second pass).
+function isSecondOccurrence(instantNs: bigint, zone: string): boolean {
+  const t = zonedTime(instantNs, zone);
+  const both = instantsAt(t, zone);
+  return both.length === 2 && instantNs - BigInt(t.nanos) === both[1];
 }

@@ -7,7 +7,8 @@ import { generateExpressions } from './calendar-generate.js';
 // Compares with the real `systemd-analyze calendar` (run in TZ=UTC, so it prints UTC): which
 // expressions are accepted, their normalized forms, and every elapse (at second precision;
 // fractions are checked in calendar.test.ts). Known, intended differences:
-// - a wall-clock time that occurs twice at a fall-back elapses at both instants here; systemd
+// - a wall-clock time that occurs twice at a fall-back elapses at both instants here for a
+//   frequent expression (a fixed time of day runs once, as in systemd); systemd
 //   252 runs one (systemd#8647). Our extra elapses must lie in such a repeated hour.
 // - systemd 252 skips slots when an open repetition (a/r in day, hour, minute or second) runs
 //   past the end of the next larger unit twice over (a carry bug: "*-*-02/13" skips 2 January).

@@ -291,8 +291,8 @@ describe('next elapse (systemd test-calendarspec.c)', () => {
     ['2017-09-24 03:30:00 Pacific/Auckland', 'UTC', 12345n, 1506177000000000n],
     ['2017-09-24 02:30:00 Pacific/Auckland', 'UTC', 12345n, undefined], // in the gap
     ['2017-04-02 02:30:00 Pacific/Auckland', 'UTC', 12345n, 1491053400000000n],
-    // systemd: undefined ("02:30 happens only once"); we: the repeated 02:30 NZST as well
-    ['2017-04-02 02:30:00 Pacific/Auckland', 'UTC', 1491053400000000n, 1491053400000000n + 3600n * 1_000_000n],
+    // "02:30 happens only once" (a fixed time of day is not run again in the repeated hour)
+    ['2017-04-02 02:30:00 Pacific/Auckland', 'UTC', 1491053400000000n, undefined],
     ['2017-04-02 03:30:00 Pacific/Auckland', 'UTC', 12345n, 1491060600000000n],
     ['2017-09-09 20:42:00 Pacific/Auckland', 'UTC', 12345n, 1504946520000000n],
     ['2017-09-09 20:42:00 Pacific/Auckland', 'EET', 12345n, 1504946520000000n],
@@ -312,11 +312,11 @@ describe('next elapses across DST', () => {
     ['*:0/15 Europe/Berlin', '2026-03-29T00:40:00Z', ['2026-03-29T00:45:00Z', '2026-03-29T01:00:00Z', '2026-03-29T01:15:00Z']],
     // systemd jumps 00:45Z → 02:00Z (systemd#8647); we run the repeated hour too
     ['*:0/15 Europe/Berlin', '2026-10-25T00:40:00Z', ['2026-10-25T00:45:00Z', '2026-10-25T01:00:00Z', '2026-10-25T01:15:00Z', '2026-10-25T01:30:00Z', '2026-10-25T01:45:00Z', '2026-10-25T02:00:00Z']],
-    // systemd: 00:30Z then the next day; we: both 02:30 CEST and 02:30 CET
-    ['*-*-* 02:30 Europe/Berlin', '2026-10-24T12:00:00Z', ['2026-10-25T00:30:00Z', '2026-10-25T01:30:00Z', '2026-10-26T01:30:00Z']],
+    // a fixed time of day in the repeated hour: once, at 02:30 CEST (as systemd and cronie)
+    ['*-*-* 02:30 Europe/Berlin', '2026-10-24T12:00:00Z', ['2026-10-25T00:30:00Z', '2026-10-26T01:30:00Z', '2026-10-27T01:30:00Z']],
     // America/New_York: 2026-03-08 02:00 EST → 03:00 EDT, 2026-11-01 02:00 EDT → 01:00 EST
     ['*-*-* 02:30 America/New_York', '2026-03-07T12:00:00Z', ['2026-03-09T06:30:00Z', '2026-03-10T06:30:00Z']],
-    ['*-*-* 01:30 America/New_York', '2026-10-31T12:00:00Z', ['2026-11-01T05:30:00Z', '2026-11-01T06:30:00Z', '2026-11-02T06:30:00Z']],
+    ['*-*-* 01:30 America/New_York', '2026-10-31T12:00:00Z', ['2026-11-01T05:30:00Z', '2026-11-02T06:30:00Z', '2026-11-03T06:30:00Z']],
     ['hourly America/New_York', '2026-11-01T04:30:00Z', ['2026-11-01T05:00:00Z', '2026-11-01T06:00:00Z', '2026-11-01T07:00:00Z']],
     // Australia/Lord_Howe: 2026-10-04 02:00 → 02:30 (+11), 2026-04-05 02:00 → 01:30 (+10:30)
     ['*:0/15 Australia/Lord_Howe', '2026-10-03T15:00:00Z', ['2026-10-03T15:15:00Z', '2026-10-03T15:30:00Z', '2026-10-03T15:45:00Z']],
@@ -392,7 +392,8 @@ describe('matchesCalendar', () => {
     ['Mon..Fri *-*-* 09:00', 'UTC', '2026-06-01T07:00:00Z', false],
     ['Mon..Fri *-*-* 09:00 UTC', 'Europe/Berlin', '2026-06-01T09:00:00Z', true], // the spec's zone wins
     ['*-*-* 02:30 Europe/Berlin', 'UTC', '2026-10-25T00:30:00Z', true], // first 02:30
-    ['*-*-* 02:30 Europe/Berlin', 'UTC', '2026-10-25T01:30:00Z', true], // and the repeated one
+    ['*-*-* 02:30 Europe/Berlin', 'UTC', '2026-10-25T01:30:00Z', false], // not the repeated one (a fixed time of day runs once)
+    ['*:30 Europe/Berlin', 'UTC', '2026-10-25T01:30:00Z', true], // a frequent one runs in the repeated hour too
     ['*-*-* 02:30 Europe/Berlin', 'UTC', '2026-03-29T00:30:00Z', false], // 01:30 CET
     ['*-*~01', 'UTC', '2028-02-29T00:00:00Z', true],
     ['*-*~01', 'UTC', '2028-02-28T00:00:00Z', false],
