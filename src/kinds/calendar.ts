@@ -2,11 +2,10 @@
 // it, in its own zone or --tz, one absolute realtime one-shot per elapse.
 import { UsageError } from '../errors.js';
 import { nextCalendar, normalizeCalendar, parseCalendar } from '../grammar/calendar.js';
-import { PERSISTENT, TZ } from '../grammar/options.js';
+import { TZ } from '../grammar/options.js';
 import { optionValue } from '../grammar/words.js';
 import { fixedPlan, fixedTimer, type Kind, type ScheduleRule } from './kind.js';
-import { limits } from './limits.js';
-import { applyRule, requireWallClock, zoneOf } from './wall-clock.js';
+import { calendarSpec, zoneOf } from './wall-clock.js';
 
 // A calendar expression as a rule; a zone written in the expression wins over `zone`.
 export function calendarRule(expression: string, zone: string): ScheduleRule {
@@ -27,16 +26,12 @@ export const calendar: Kind = {
   defaultClock: 'realtime',
   single: false,
   build(words, raw, spec, ctx) {
-    requireWallClock(spec, 'calendar');
     const rule = calendarRule(raw, zoneOf(words));
     const tz = optionValue(words, TZ);
     if (tz !== undefined && tz !== rule.zone) {
       throw new UsageError(`--tz: the expression names its own zone (${rule.zone}); give the zone once`);
     }
-    applyRule(spec, rule, ctx.nowNs);
-    const persistent = optionValue(words, PERSISTENT);
-    if (persistent !== undefined) spec.persistent = persistent;
-    limits(words, spec, ctx);
+    calendarSpec('calendar', words, spec, ctx, rule);
   },
   timer: fixedTimer,
   plan: fixedPlan,

@@ -1,11 +1,8 @@
 // `cron EXPR`: a cron schedule with cronie's semantics (grammar/cron.ts), in a zone, one absolute
 // realtime one-shot per elapse, each next elapse computed from the one that fired.
 import { describeCron, nextCron, parseCron } from '../grammar/cron.js';
-import { PERSISTENT } from '../grammar/options.js';
-import { optionValue } from '../grammar/words.js';
 import { fixedPlan, fixedTimer, type Kind, type ScheduleRule } from './kind.js';
-import { limits } from './limits.js';
-import { applyRule, requireWallClock, zoneOf } from './wall-clock.js';
+import { calendarSpec, zoneOf } from './wall-clock.js';
 
 // A cron expression in a zone, as a rule.
 export function cronRule(expression: string, zone: string): ScheduleRule {
@@ -25,11 +22,7 @@ export const cron: Kind = {
   defaultClock: 'realtime',
   single: false,
   build(words, raw, spec, ctx) {
-    requireWallClock(spec, 'cron');
-    applyRule(spec, cronRule(raw, zoneOf(words)), ctx.nowNs);
-    const persistent = optionValue(words, PERSISTENT);
-    if (persistent !== undefined) spec.persistent = persistent;
-    limits(words, spec, ctx);
+    calendarSpec('cron', words, spec, ctx, cronRule(raw, zoneOf(words)));
   },
   timer: fixedTimer,
   plan: fixedPlan,

@@ -1,10 +1,11 @@
 // What the calendar kinds share: a wall clock to arm on, the zone they are computed in, and the
 // first elapse after now.
 import { UsageError } from '../errors.js';
-import { TZ } from '../grammar/options.js';
+import { PERSISTENT, TZ } from '../grammar/options.js';
 import { optionValue, type ParsedWords } from '../grammar/words.js';
 import { localZone } from '../grammar/zone.js';
-import type { ScheduleRule, TimerSpec } from './kind.js';
+import type { ScheduleRule, SpecContext, TimerSpec } from './kind.js';
+import { limits } from './limits.js';
 
 // Refuses a clock that is not a wall clock: a calendar schedule names wall-clock instants.
 export function requireWallClock(spec: TimerSpec, what: string): void {
@@ -16,6 +17,16 @@ export function requireWallClock(spec: TimerSpec, what: string): void {
 // The zone of the timer's wall-clock times: --tz, else the local zone (TZ).
 export function zoneOf(words: ParsedWords): string {
   return optionValue(words, TZ) ?? localZone();
+}
+
+// The schedule part of a calendar kind's spec: on a wall clock, its rule and first elapse, its
+// --persistent file and its limits.
+export function calendarSpec(what: string, words: ParsedWords, spec: TimerSpec, ctx: SpecContext, rule: ScheduleRule): void {
+  requireWallClock(spec, what);
+  applyRule(spec, rule, ctx.nowNs);
+  const persistent = optionValue(words, PERSISTENT);
+  if (persistent !== undefined) spec.persistent = persistent;
+  limits(words, spec, ctx);
 }
 
 // Gives the spec its rule and its first elapse strictly after now (none: it never elapses).
