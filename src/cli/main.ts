@@ -2,7 +2,7 @@
 // argv, stdout, stderr, signals and exit codes; main() turns every TimerstackError into one line
 // on stderr and its status.
 import { EXIT, TimerstackError, UsageError } from '../errors.js';
-import type { CommandName } from '../grammar/options.js';
+import { COMMANDS, oneOf, type CommandName } from '../grammar/options.js';
 import { parseWords } from '../grammar/words.js';
 import { kindOf } from '../kinds/index.js';
 import { buildSpec } from '../kinds/spec.js';
@@ -40,7 +40,7 @@ async function dispatch(argv: readonly string[], io: Io, outlets: Outlets): Prom
     outlets.out.line(version());
     return { code: EXIT.ok };
   }
-  if (first === undefined) throw new UsageError('missing command (once, every, at, run or completion)');
+  if (first === undefined) throw new UsageError(`missing command (${oneOf(COMMANDS.map((c) => c.name))})`);
   if (first === '--help' || first === '-h' || first === 'help') {
     return help(io, outlets, first === 'help' ? (argv[1] as CommandName | undefined) : undefined);
   }
@@ -48,6 +48,10 @@ async function dispatch(argv: readonly string[], io: Io, outlets: Outlets): Prom
     const { completion } = await import('./completion.js');
     outlets.out.write(await completion(argv, io.env));
     return { code: EXIT.ok };
+  }
+  if (first === 'next') {
+    const { nextCommand } = await import('./next.js');
+    return nextCommand(argv, io);
   }
   // Elsewhere than Linux nothing can be armed: say so before reading the rest.
   assertLinux();

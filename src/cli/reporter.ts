@@ -33,5 +33,8 @@ export function makeReporter(
       if (!readerLeft()) toErr(err.skip(e));
     },
     clockStep: (e) => toErr(err.clockStep(e)),
+    missed: (e) => toErr(err.missed(e)),
+    catchUp: (e) => toErr(err.catchUp(e)),
+    problem: (e) => toErr(err.problem(e)),
   };
 }

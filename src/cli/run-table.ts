@@ -3,15 +3,31 @@
 // the rest are armed or disarmed; a bad new table is refused and the running timers stay.
 // Reading never blocks the running timers (table-reader.ts); SIGHUPs during a reload make one
 // more reload once it is done.
+import { realpathSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import path from 'node:path';
 import { EXIT, TimerstackError, UsageError } from '../errors.js';
 import type { ParsedWords } from '../grammar/words.js';
-import { diffTable, type TableEntry } from '../kinds/table.js';
+import { diffTable, type TableEntry, type TableOptions } from '../kinds/table.js';
 import { formatPlan } from '../output/plan.js';
 import type { ExitResult, Io, OutputMode } from './io.js';
 import { wallNow } from './now.js';
 import type { Outlets } from './outlets.js';
 import { startSchedule, type ScheduleControl, type ServeOptions } from './serve.js';
 import { readTableFile, readTableStream } from './table-reader.js';
+
+// A system crontab (cronie's: /etc/crontab and the files in /etc/cron.d) names a user after the
+// time fields; timerstack runs commands as itself, so it needs to know who that is.
+function tableOptions(file: string | undefined): TableOptions {
+  let real: string | undefined;
+  try {
+    real = file === undefined ? undefined : realpathSync(file);
+  } catch {
+    real = file;
+  }
+  const systemCrontab = real === '/etc/crontab' || (real !== undefined && path.dirname(real) === '/etc/cron.d');
+  return systemCrontab ? { systemCrontab, user: userInfo().username } : {};
+}
 
 // The table's timers by name, each with its line key (what a reload compares).
 function keysOf(entries: readonly TableEntry[]): Map<string, string> {
@@ -22,7 +38,10 @@ export async function runTable(words: ParsedWords, mode: OutputMode, io: Io, out
   const file = words.positional;
   if (file === undefined) throw new UsageError('run: missing FILE (a table of timers, or - for standard input)');
   const fromStdin = file === '-';
-  const entries = fromStdin ? await readTableStream(io.stdin, wallNow()) : await readTableFile(file, wallNow());
+  const tableOpts = tableOptions(fromStdin ? undefined : file);
+  const table = fromStdin ? await readTableStream(io.stdin, wallNow()) : await readTableFile(file, wallNow(), tableOpts);
+  const entries = table.entries;
+  for (const note of table.notes) outlets.err.line(`timerstack: ${note}`);
   const specs = entries.map((e) => e.spec);
 
   if (words.options.has('check')) {
@@ -31,7 +50,7 @@ export async function runTable(words: ParsedWords, mode: OutputMode, io: Io, out
   }
   if (fromStdin) return startSchedule(specs, mode, io, outlets);
 
-  const reloader = new Reloader(file, entries, mode.json);
+  const reloader = new Reloader(file, entries, mode.json, tableOpts);
   let detach: (() => void) | undefined;
   const options: ServeOptions = {
     stopSignals: ['SIGINT', 'SIGTERM'],
@@ -60,6 +79,7 @@ class Reloader {
     private readonly file: string,
     entries: readonly TableEntry[],
     private readonly json: boolean,
+    private readonly options: TableOptions,
   ) {
     this.current = keysOf(entries);
   }
@@ -82,7 +102,7 @@ class Reloader {
   private async read(control: ScheduleControl): Promise<void> {
     let next: TableEntry[];
     try {
-      next = await readTableFile(this.file, wallNow());
+      next = (await readTableFile(this.file, wallNow(), this.options)).entries;
     } catch (err) {
       return this.refused(control, err instanceof TimerstackError ? err.message : String(err));
     }

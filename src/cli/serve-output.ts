@@ -30,8 +30,8 @@ export function serveOutput(loop: Loop, schedule: () => Schedule | undefined, ou
   const batch = new StdoutBatch(
     outlets.out,
     () => loop.dispatching,
-    () => schedule()?.holdEvents(),
-    () => schedule()?.releaseEvents(),
+    () => schedule()?.events.hold(),
+    () => schedule()?.events.release(),
   );
   // The reader went away: a quiet stop (commands get SIGTERM), and status 0.
   const left = () => {

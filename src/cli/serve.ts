@@ -10,8 +10,10 @@ import type { Formatter } from '../output/format.js';
 import { jsonFormatter } from '../output/json.js';
 import { textFormatter } from '../output/text.js';
 import type { Reporter } from '../supervise/events.js';
-import type { RunnerFactory, Schedule } from '../supervise/schedule.js';
+import type { MissedRange } from '../kinds/wall-clock.js';
+import type { RunnerFactory, Schedule, ScheduleOptions } from '../supervise/schedule.js';
 import { colorLevel, type ExitResult, type Io, type OutputMode } from './io.js';
+import { wallNow } from './now.js';
 import type { Outlets } from './outlets.js';
 import { ownStdout } from './own-stdout.js';
 import { makeReporter } from './reporter.js';
@@ -58,7 +60,8 @@ export async function startSchedule(specs: TimerSpec[], mode: OutputMode, io: Io
   const loop: Loop = new Loop({ onNotice: (n) => schedule?.notice(n), afterDispatch: () => output.flush() });
   const output = serveOutput(loop, () => schedule, outlets, io.stdout);
   const reporter = makeReporter(mode, out, err, (text) => output.emit(text), toErr, () => output.beforeRun(), () => outlets.readerLeft);
-  schedule = new Schedule(loop, specs, reporter, makeRunner);
+  schedule = new Schedule(loop, specs, reporter, makeRunner, Math.random, await persistence(specs));
+  for (const spec of specs) if (spec.rule && spec.atNs === undefined) toErr(`${spec.name}: the schedule never elapses (${spec.rule.normalized}); nothing to do`);
   const running = schedule;
 
   const stops = watchStops(io, running, options.stopSignals ?? STOP_SIGNALS, () => {
@@ -79,6 +82,22 @@ export async function startSchedule(specs: TimerSpec[], mode: OutputMode, io: Io
     stops.detach();
     loop.close();
   }
+}
+
+// What --persistent timers need: the stamp files, and what each missed while timerstack was
+// not running (a stamp that cannot be read refuses the start, before anything is armed).
+async function persistence(specs: readonly TimerSpec[]): Promise<ScheduleOptions> {
+  if (!specs.some((s) => s.persistent !== undefined)) return {};
+  const [{ fileStamps }, { missedSince }] = await Promise.all([import('../supervise/stamps.js'), import('../kinds/wall-clock.js')]);
+  const { nowNs } = wallNow();
+  const catchUps = new Map<string, MissedRange>();
+  for (const spec of specs) {
+    if (spec.persistent === undefined || !spec.rule) continue;
+    const last = fileStamps.read(spec.persistent);
+    const missed = last === undefined ? undefined : missedSince(spec.rule, last, nowNs);
+    if (missed) catchUps.set(spec.name, missed);
+  }
+  return { stamps: fileStamps, catchUps, startedNs: nowNs };
 }
 
 // The factory of command runners, with execa loaded before arming (so the first run is not late
@@ -103,6 +122,9 @@ async function runnerFactory(needed: boolean, env: NodeJS.ProcessEnv): Promise<R
       onResult: hooks.onResult,
       onSkip: hooks.onSkip,
       env,
+      ...(spec.shellPath !== undefined ? { shellPath: spec.shellPath } : {}),
+      ...(spec.env !== undefined ? { extraEnv: spec.env } : {}),
+      ...(spec.input !== undefined ? { input: spec.input } : {}),
     });
 }
 

@@ -8,7 +8,7 @@ import { open, stat } from 'node:fs/promises';
 import { isatty } from 'node:tty';
 import { UsageError } from '../errors.js';
 import type { WallNow } from '../kinds/kind.js';
-import { TableParser, type TableEntry } from '../kinds/table.js';
+import { TableParser, type Table, type TableOptions } from '../kinds/table.js';
 
 export const TABLE_LIMITS = { bytes: 64 * 1024 * 1024, lines: 1_000_000, lineBytes: 1024 * 1024 } as const;
 
@@ -24,8 +24,8 @@ const READ_ERRORS: Record<string, string> = {
 };
 
 // The table in `file`, parsed.
-export async function readTableFile(file: string, time: WallNow): Promise<TableEntry[]> {
-  const lines = new LineSplitter(new TableParser(file, time), file);
+export async function readTableFile(file: string, time: WallNow, options: TableOptions = {}): Promise<Table> {
+  const lines = new LineSplitter(new TableParser(file, time, options), file);
   const handle = await attempt(file, async () => {
     checkKind(file, await stat(file), undefined);
     return open(file, 'r');
@@ -46,7 +46,7 @@ export async function readTableFile(file: string, time: WallNow): Promise<TableE
 }
 
 // The table on standard input, parsed; reading stops at the first bad line or limit.
-export async function readTableStream(stdin: NodeJS.ReadableStream, time: WallNow): Promise<TableEntry[]> {
+export async function readTableStream(stdin: NodeJS.ReadableStream, time: WallNow): Promise<Table> {
   const fd = (stdin as { fd?: unknown }).fd;
   if (typeof fd === 'number') checkKind('standard input', fstatSync(fd), isatty(fd));
   const lines = new LineSplitter(new TableParser('stdin', time), 'stdin');
@@ -114,7 +114,7 @@ class LineSplitter {
     throw new UsageError(`${this.source}:${this.parser.lines + 1}: line longer than 1 MiB (is this a binary file?)`, 'EFBIG');
   }
 
-  end(): TableEntry[] {
+  end(): Table {
     if (this.partial.length > 0) this.line(Buffer.concat(this.partial));
     return this.parser.finish();
   }

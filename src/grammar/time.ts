@@ -14,16 +14,8 @@
 import { UsageError } from '../errors.js';
 import { MAX_NS, parseDuration } from './duration.js';
 import { quote } from './quote.js';
-
-// Runs `fn`, adding "in TEXT" to its refusal (a duration inside a time).
-function prefixed<T>(text: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    if (err instanceof UsageError) throw new UsageError(`${err.message} (in ${quote(text)})`);
-    throw err;
-  }
-}
+import { civilFromDays, daysFromCivil } from './civil.js';
+import { instantsAt, localZone, zonedTime } from './zone.js';
 
 export interface ParsedTime {
   instantNs: bigint;
@@ -39,7 +31,6 @@ export interface TimeOptions {
 
 const NS_PER_SEC = 1_000_000_000n;
 const NS_PER_MS = 1_000_000n;
-const DAY_MS = 86_400_000;
 const MAX_LENGTH = 64;
 const EXPECTED = 'expected HH:MM[:SS], today|tomorrow HH:MM, YYYY-MM-DD[THH:MM[:SS]][Z|±HH:MM], @SECONDS, now or +DURATION';
 
@@ -51,7 +42,10 @@ const EPOCH = /^@(-?)(\d*)(?:[.,](\d*))?$/;
 const DAY_WORD = /^(today|tomorrow)\s+(.*)$/;
 
 // Parse a time; `nowNs` is the current CLOCK_REALTIME time, for the clock and relative forms.
-export function parseTime(text: string, nowNs: bigint, options: TimeOptions = {}): ParsedTime {
+// Times without an offset are read in `zone` (an IANA name; default: the local zone).
+export function parseTime(text: string, nowNs: bigint, zone?: string, options: TimeOptions = {}): ParsedTime {
+  const where = zone ?? localZone();
+  const label = zone === undefined ? 'the local time zone' : `the time zone ${zone}`;
   let start = 0;
   let end = text.length;
   while (start < end && isSpace(text.charCodeAt(start))) start++;
@@ -64,7 +58,7 @@ export function parseTime(text: string, nowNs: bigint, options: TimeOptions = {}
 
   if (s === 'now') return { instantNs: nowNs, form: 'relative' };
   if (s.startsWith('+')) {
-    const ahead = prefixed(text, () => parseDuration(s.slice(1)));
+    const ahead = inText(text, () => parseDuration(s.slice(1)));
     return { instantNs: inRange(text, nowNs + ahead), form: 'relative' };
   }
   const day = DAY_WORD.exec(s);
@@ -73,13 +67,13 @@ export function parseTime(text: string, nowNs: bigint, options: TimeOptions = {}
     const [, hh = '', mm = '', ss = '0', frac] = clock;
     const wall = checkWall(text, Number(hh), Number(mm), Number(ss), frac);
     const days = day?.[1] === 'tomorrow' ? 1 : 0;
-    const ns = day || options.clockToday ? onDay(text, wall, nowNs, days) : nextClock(text, wall, nowNs);
+    const ns = day || options.clockToday ? onDay(text, wall, nowNs, days, where, label) : nextClock(text, wall, nowNs, where, label);
     return { instantNs: inRange(text, ns), form: 'clock' };
   }
   if (day) throw new UsageError(`${quote(day[1]!)} needs a time of day after it (${day[1]} HH:MM[:SS]): ${quote(text)}`);
 
   const iso = ISO.exec(s);
-  if (iso) return { instantNs: inRange(text, isoInstant(text, iso)), form: 'absolute' };
+  if (iso) return { instantNs: inRange(text, isoInstant(text, iso, where, label)), form: 'absolute' };
 
   const epoch = EPOCH.exec(s);
   if (epoch && (epoch[2] || epoch[3])) {
@@ -92,8 +86,8 @@ export function parseTime(text: string, nowNs: bigint, options: TimeOptions = {}
   throw new UsageError(`not a time (${EXPECTED}): ${quote(text)}`);
 }
 
-// An ISO 8601 date-time (matched by ISO) as ns since the epoch; without a zone, in local time.
-function isoInstant(text: string, iso: RegExpExecArray): bigint {
+// An ISO 8601 date-time (matched by ISO) as ns since the epoch; without an offset, in `zone`.
+function isoInstant(text: string, iso: RegExpExecArray, zone: string, label: string): bigint {
   const [, yyyy = '', mo = '', dd = '', hh = '0', mi = '0', ss = '0', frac, z, offset, sign, oh, om] = iso;
   const year = Number(yyyy);
   const month = Number(mo);
@@ -120,11 +114,11 @@ function isoInstant(text: string, iso: RegExpExecArray): bigint {
     }
     ms = Date.UTC(year, month - 1, day, wall.h, wall.m, wall.s) - offsetMin * 60_000;
   } else {
-    const found = localInstants(year, month, day, wall)[0];
+    const found = localInstants(year, month, day, wall, zone)[0];
     if (found === undefined) {
-      throw new UsageError(`${quote(text)} does not exist in the local time zone`);
+      throw new UsageError(`${quote(text)} does not exist in ${label}`);
     }
-    ms = found;
+    return found + wall.fracNs;
   }
   return BigInt(ms) * NS_PER_MS + wall.fracNs;
 }
@@ -155,19 +149,6 @@ export function formatInstant(ns: bigint): string {
 let lastSecond = -1n;
 let lastBase = '';
 
-// Local wall time with its UTC offset, fraction trimmed: "2026-12-01 10:00:00.25+01:00" (for
-// plans read by people; events and JSON stay in UTC).
-export function formatLocalInstant(ns: bigint): string {
-  const utc = formatInstant(ns);
-  const frac = /\.(\d+)Z$/.exec(utc)?.[1];
-  const d = new Date(Number(ns / NS_PER_MS));
-  const p = (n: number) => String(n).padStart(2, '0');
-  const offset = -d.getTimezoneOffset();
-  const zone = `${offset < 0 ? '-' : '+'}${p(Math.floor(Math.abs(offset) / 60))}:${p(Math.abs(offset) % 60)}`;
-  const date = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
-  return `${date} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}${frac ? `.${frac}` : ''}${zone}`;
-}
-
 interface Wall {
   h: number;
   m: number;
@@ -182,62 +163,53 @@ function checkWall(text: string, h: number, m: number, s: number, frac: string |
   return { h, m, s, fracNs: fraction(text, frac ?? '') };
 }
 
-// The wall time on the day `days` after today (its first occurrence; the second one if the
-// clocks go back that day and the first has passed).
-function onDay(text: string, wall: Wall, nowNs: bigint, days: number): bigint {
-  const nowMs = nowNs / NS_PER_MS - (nowNs % NS_PER_MS < 0n ? 1n : 0n);
-  const now = new Date(Number(nowMs));
-  const date = new Date(now.getFullYear(), now.getMonth(), now.getDate() + days, 12);
-  const [y, mo, d] = [date.getFullYear(), date.getMonth() + 1, date.getDate()];
-  const found = localInstants(y, mo, d, wall).map((ms) => BigInt(ms) * NS_PER_MS + wall.fracNs);
-  if (found.length === 0) throw new UsageError(`${quote(text)} does not exist in the local time zone on ${ymd(y, mo, d)}`);
+// The wall time in `zone` on the day `days` after today (its first occurrence; the second one
+// if the clocks go back that day and the first has passed).
+function onDay(text: string, wall: Wall, nowNs: bigint, days: number, zone: string, label: string): bigint {
+  const now = zonedTime(nowNs, zone);
+  const day = civilFromDays(daysFromCivil(now.year, now.month, now.day) + days);
+  const found = localInstants(day.year, day.month, day.day, wall, zone).map((at) => at + wall.fracNs);
+  if (found.length === 0) throw new UsageError(`${quote(text)} does not exist in ${label} on ${ymd(day.year, day.month, day.day)}`);
   return found.find((ns) => ns > nowNs) ?? found[0]!;
 }
 
-// Today's occurrence of a wall time if it is still ahead of now, else tomorrow's.
-function nextClock(text: string, wall: Wall, nowNs: bigint): bigint {
-  const nowMs = nowNs / NS_PER_MS - (nowNs % NS_PER_MS < 0n ? 1n : 0n);
-  const now = new Date(Number(nowMs));
-  const [y, mo, d] = [now.getFullYear(), now.getMonth() + 1, now.getDate()];
-  const today = localInstants(y, mo, d, wall);
-  for (const ms of today) {
-    const ns = BigInt(ms) * NS_PER_MS + wall.fracNs;
+// Runs `fn`, adding "in TEXT" to its refusal (a duration inside a time).
+function inText<T>(text: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof UsageError) throw new UsageError(`${err.message} (in ${quote(text)})`);
+    throw err;
+  }
+}
+
+// Today's occurrence of a wall time in `zone` if it is still ahead of now, else tomorrow's.
+function nextClock(text: string, wall: Wall, nowNs: bigint, zone: string, label: string): bigint {
+  const now = zonedTime(nowNs, zone);
+  const [y, mo, d] = [now.year, now.month, now.day];
+  const today = localInstants(y, mo, d, wall, zone);
+  for (const at of today) {
+    const ns = at + wall.fracNs;
     if (ns > nowNs) return ns;
   }
   if (today.length === 0) {
     // Skipped today by a clock change: refuse if that wall time is still ahead of now.
     const wallNs = BigInt((wall.h * 60 + wall.m) * 60 + wall.s) * NS_PER_SEC + wall.fracNs;
-    const nowWall = now.getHours() * 3600 + now.getMinutes() * 60 + now.getSeconds();
-    const nowWallNs = BigInt(nowWall) * NS_PER_SEC + (((nowNs % NS_PER_SEC) + NS_PER_SEC) % NS_PER_SEC);
-    if (wallNs > nowWallNs) {
-      throw new UsageError(`${quote(text)} does not exist in the local time zone on ${ymd(y, mo, d)}`);
-    }
+    const nowWallNs = BigInt((now.hour * 60 + now.minute) * 60 + now.second) * NS_PER_SEC + BigInt(now.nanos);
+    if (wallNs > nowWallNs) throw new UsageError(`${quote(text)} does not exist in ${label} on ${ymd(y, mo, d)}`);
   }
-  const next = new Date(y, mo - 1, d + 1, 12);
-  const [ty, tmo, td] = [next.getFullYear(), next.getMonth() + 1, next.getDate()];
-  const tomorrow = localInstants(ty, tmo, td, wall)[0];
+  const next = civilFromDays(daysFromCivil(y, mo, d) + 1);
+  const tomorrow = localInstants(next.year, next.month, next.day, wall, zone)[0];
   if (tomorrow === undefined) {
-    throw new UsageError(`${quote(text)} does not exist in the local time zone on ${ymd(ty, tmo, td)}`);
+    throw new UsageError(`${quote(text)} does not exist in ${label} on ${ymd(next.year, next.month, next.day)}`);
   }
-  return BigInt(tomorrow) * NS_PER_MS + wall.fracNs;
+  return tomorrow + wall.fracNs;
 }
 
-// Every instant (ms, ascending) at which the local clock reads this date and whole-second time:
-// none in a gap, two when clocks go back. Assumes at most one offset change within a day.
-function localInstants(y: number, mo: number, d: number, wall: Wall): number[] {
-  const first = new Date(y, mo - 1, d, wall.h, wall.m, wall.s).getTime();
-  const shiftMin =
-    new Date(first - DAY_MS).getTimezoneOffset() - new Date(first + DAY_MS).getTimezoneOffset();
-  const candidates = new Set([first, first - shiftMin * 60_000, first + shiftMin * 60_000]);
-  return [...candidates]
-    .filter((ms) => {
-      const t = new Date(ms);
-      return (
-        t.getFullYear() === y && t.getMonth() === mo - 1 && t.getDate() === d &&
-        t.getHours() === wall.h && t.getMinutes() === wall.m && t.getSeconds() === wall.s
-      );
-    })
-    .sort((a, b) => a - b);
+// Every instant (ns, ascending) at which the clock of `zone` reads this date and whole-second
+// time: none in a gap, two when clocks go back.
+function localInstants(y: number, mo: number, d: number, wall: Wall, zone: string): bigint[] {
+  return instantsAt({ year: y, month: mo, day: d, hour: wall.h, minute: wall.m, second: wall.s }, zone);
 }
 
 // Up to nine decimal digits as nanoseconds.
@@ -269,4 +241,28 @@ function ymd(y: number, mo: number, d: number): string {
 
 function isSpace(c: number): boolean {
   return c === 32 || (c >= 9 && c <= 13);
+}
+
+function pad2(value: number, width = 2): string {
+  return String(value).padStart(width, '0');
+}
+
+// ISO 8601 with the zone's numeric offset (+00:00 for UTC, never Z); fraction only when non-zero.
+export function formatZoned(instantNs: bigint, zone: string): string {
+  const t = zonedTime(instantNs, zone);
+  const fraction = t.nanos === 0 ? '' : `.${pad2(t.nanos, 9).replace(/0+$/, '')}`;
+  const abs = Math.abs(t.offsetSec);
+  const sign = t.offsetSec < 0 ? '-' : '+';
+  const extra = abs % 60 === 0 ? '' : `:${pad2(abs % 60)}`;
+  const offset = `${sign}${pad2(Math.floor(abs / 3600))}:${pad2(Math.floor(abs / 60) % 60)}${extra}`;
+  return (
+    `${pad2(t.year, 4)}-${pad2(t.month)}-${pad2(t.day)}T${pad2(t.hour)}:${pad2(t.minute)}:${pad2(t.second)}` +
+    `${fraction}${offset}`
+  );
+}
+
+// Local wall time with its UTC offset: "2026-12-01 10:00:00.25+01:00" (for plans read by
+// people; events and JSON stay in UTC).
+export function formatLocalInstant(ns: bigint, zone: string = localZone()): string {
+  return formatZoned(ns, zone).replace('T', ' ');
 }

@@ -1,11 +1,12 @@
 // `at TIME`: one expiration at a wall-clock instant, on an absolute realtime timer that is
 // re-armed for the same instant when the clock is stepped.
 import { UsageError } from '../errors.js';
-import { AT_CLOCKS, LATE, oneOf } from '../grammar/options.js';
+import { LATE, TZ } from '../grammar/options.js';
 import { quote } from '../grammar/quote.js';
 import { parseTime, type ParsedTime } from '../grammar/time.js';
 import { optionValue, prefixed } from '../grammar/words.js';
 import { fixedPlan, fixedTimer, type Kind } from './kind.js';
+import { requireWallClock, zoneOf } from './wall-clock.js';
 
 export const at: Kind = {
   name: 'at',
@@ -13,11 +14,10 @@ export const at: Kind = {
   defaultClock: 'realtime',
   single: true,
   build(words, raw, spec, ctx) {
-    if (!(AT_CLOCKS as readonly string[]).includes(spec.clock)) {
-      throw new UsageError(`--clock: at needs a wall clock (${oneOf(AT_CLOCKS)}), not ${spec.clock}`);
-    }
+    requireWallClock(spec, 'at');
     const late = optionValue(words, LATE) ?? 'error';
-    const t = timeOf(words.positionals, raw, ctx.nowNs);
+    if (words.options.has(TZ.name)) spec.zone = zoneOf(words);
+    const t = timeOf(words.positionals, raw, ctx.nowNs, spec.zone);
     if (t.instantNs > ctx.nowNs) {
       spec.atNs = t.instantNs;
       return;
@@ -32,13 +32,13 @@ export const at: Kind = {
 
 // The time in one word or two ("tomorrow 09:00", "2026-12-01 09:00"); a second word after a
 // time that stands alone was meant as a command.
-function timeOf(words: readonly string[], raw: string, nowNs: bigint): ParsedTime {
+function timeOf(words: readonly string[], raw: string, nowNs: bigint, zone: string | undefined): ParsedTime {
   try {
-    return prefixed('TIME', () => parseTime(raw, nowNs));
+    return prefixed('TIME', () => parseTime(raw, nowNs, zone));
   } catch (err) {
     if (words.length < 2) throw err;
     try {
-      parseTime(words[0]!, nowNs);
+      parseTime(words[0]!, nowNs, zone);
     } catch {
       throw err;
     }

@@ -11,14 +11,17 @@
 //   are called line-N. Names are unique in a table.
 // - Errors are `FILE:LINE: what`; the first bad line refuses the whole table. Nothing of a line
 //   is quoted before it is known to be a timer line (its first word, after an optional name, is
-//   once, every or at): a table that is really another file (a symlink to /etc/shadow) is not
-//   shown in messages.
+//   a timer command; or it has the shape of a crontab line): a table that is really another
+//   file (a symlink to /etc/shadow) is not shown in messages.
 // - Lines come one at a time (TableParser), so a table can be parsed as it is read.
 import { UsageError } from '../errors.js';
+import { isCrontabLine } from '../grammar/crontab.js';
 import { timerName } from '../grammar/name.js';
+import { TIMER_COMMANDS } from '../grammar/options.js';
 import { quote } from '../grammar/quote.js';
 import { splitLine } from '../grammar/shell-words.js';
 import { parseWords } from '../grammar/words.js';
+import { crontabEntry, crontabState } from './crontab-entries.js';
 import type { SpecContext, TimerSpec, WallNow } from './kind.js';
 import { buildSpec } from './spec.js';
 
@@ -37,28 +40,45 @@ export interface TableEntry {
 const COLON = 0x3a;
 // Control characters other than tab (a line has no LF, and its final CR was dropped); DEL too.
 const CONTROL = /[^\t\x20-\x7e\x80-\uffff]/;
-const TIMER_COMMANDS = new Set(['once', 'every', 'at']);
-const NOT_A_TIMER = 'not a timer line (a line is "[NAME:] once|every|at SPEC [options] [-- COMMAND]")';
+const TIMERS: ReadonlySet<string> = new Set(TIMER_COMMANDS);
+const NOT_A_TIMER = `not a timer line (a line is "[NAME:] ${TIMER_COMMANDS.join('|')} SPEC [options] [-- COMMAND]", or a crontab line)`;
 // What the spec builder prefixes to errors about the positional value; in a table line the
 // quoted value already says which word is meant ("unknown unit "x" in "5x"").
 const POSITIONAL_PREFIX = /^(?:DURATION|INTERVAL|TIME): (?!must )/;
 const BOM = '\ufeff';
 
+export interface TableOptions {
+  // A system crontab (/etc/crontab, /etc/cron.d/*): a user name follows the time fields.
+  systemCrontab?: boolean;
+  // Who timerstack runs as (system crontab lines for another user are refused).
+  user?: string;
+}
+
+export interface Table {
+  entries: TableEntry[];
+  // Lines worth a word that refuse nothing (MAILTO= in a crontab), as "SOURCE:LINE: what".
+  notes: string[];
+}
+
 // A table read line by line: each line is checked and parsed as it comes; finish() gives the
-// entries. Every refusal is a UsageError `SOURCE:LINE: what`.
+// entries and notes. Every refusal is a UsageError `SOURCE:LINE: what`.
 export class TableParser {
   private readonly ctx: SpecContext;
   private readonly entries: TableEntry[] = [];
+  private readonly notes: string[] = [];
   private readonly seen = new Map<string, number>();
   private readonly decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  private readonly cron: ReturnType<typeof crontabState>;
   private lineNo = 0;
 
   constructor(
     // How the table is named in messages (the path, or "stdin").
     private readonly source: string,
     time: WallNow,
+    options: TableOptions = {},
   ) {
     this.ctx = { nowNs: time.nowNs, utcOffsetNs: time.utcOffsetNs, defaultName: '' };
+    this.cron = crontabState({ userField: options.systemCrontab ?? false, ...(options.user !== undefined ? { user: options.user } : {}) });
   }
 
   get lines(): number {
@@ -88,7 +108,7 @@ export class TableParser {
     }
     let entry: TableEntry | undefined;
     try {
-      entry = parseLine(text, lineNo, this.ctx);
+      entry = this.entryOf(text, lineNo);
     } catch (err) {
       if (err instanceof UsageError) throw this.error(lineNo, err.message.replace(POSITIONAL_PREFIX, ''));
       throw err;
@@ -100,10 +120,20 @@ export class TableParser {
     this.entries.push(entry);
   }
 
-  // The table's timers, in order; an empty table is refused, naming it.
-  finish(): TableEntry[] {
+  // The table's timers, in order, and its notes; an empty table is refused, naming it.
+  finish(): Table {
     if (this.entries.length === 0) throw new UsageError(`no timers in ${this.source}`);
-    return this.entries;
+    return { entries: this.entries, notes: this.notes };
+  }
+
+  // A crontab line (cronie's grammar) or a timer line; undefined for a blank, a comment or a note.
+  private entryOf(text: string, lineNo: number): TableEntry | undefined {
+    if (!isCrontabLine(text)) return parseLine(text, lineNo, this.ctx);
+    this.ctx.defaultName = `line-${lineNo}`;
+    const result = crontabEntry(text, this.ctx, this.cron);
+    if (result && 'note' in result) this.notes.push(`${this.source}:${lineNo}: ${result.note}`);
+    else if (result) return { line: lineNo, name: result.spec.name, key: result.key, spec: result.spec };
+    return undefined;
   }
 
   private error(line: number, message: string): UsageError {
@@ -136,9 +166,14 @@ function isUtf8(decoder: { decode(bytes: Uint8Array): string }, bytes: Uint8Arra
 }
 
 // The table's timers, in order; the first bad line (or an empty table) throws a UsageError
-// `SOURCE:LINE: what`.
-export function parseTable(text: string, source: string, time: WallNow): TableEntry[] {
-  const parser = new TableParser(source, time);
+// `SOURCE:LINE: what`. `source` is how the table is named in messages (the path, or "stdin").
+export function parseTable(text: string, source: string, time: WallNow, options: TableOptions = {}): TableEntry[] {
+  return readTable(text, source, time, options).entries;
+}
+
+// parseTable, with the notes.
+export function readTable(text: string, source: string, time: WallNow, options: TableOptions = {}): Table {
+  const parser = new TableParser(source, time, options);
   for (const line of text.split('\n')) parser.text(line);
   return parser.finish();
 }
@@ -151,10 +186,10 @@ function parseLine(text: string, line: number, ctx: SpecContext): TableEntry | u
   const named = head.length > 0 && head.charCodeAt(head.length - 1) === COLON;
   if (named) {
     words.shift();
-    if (words.length === 0) throw new UsageError('missing timer after the name (once, every or at)');
+    if (words.length === 0) throw new UsageError(`missing timer after the name (${TIMER_COMMANDS.join(', ')})`);
   }
   // Until the line is known to be a timer line, nothing of it is quoted.
-  if (!TIMER_COMMANDS.has(words[0]!)) throw new UsageError(NOT_A_TIMER);
+  if (!TIMERS.has(words[0]!)) throw new UsageError(NOT_A_TIMER);
   let name = named ? timerName(head.slice(0, -1), head) : undefined;
   const parsed = parseWords(words, 'table');
   const option = parsed.options.get('name');

@@ -17,7 +17,7 @@ import { ErrorWatches } from './error-watches.js';
 import { failureHandler } from './failure.js';
 import { validate, type LoopOptions, type TimerOptions } from './options.js';
 import { Placement } from './placement.js';
-import { computedRecurrence, fixedRecurrence, type Recurrence } from './recurrence.js';
+import { computedRecurrence, fixedRecurrence, lookAhead, type Recurrence } from './recurrence.js';
 import type { LoopNotice, Source, SourceHost } from './source.js';
 import { LoopTimer, defaultTimerName, type Expiration, type ExpirationHandler, type Slot, type TimerControl } from './timer.js';
 
@@ -167,6 +167,7 @@ export class Loop {
     const now = this.clocks.now(clockid);
     if (!isRealtimeClock(clockid)) slot.wallOffset = this.clocks.wallTime(clockid, now) - now;
     this.placement.attach(slot, flags);
+    lookAhead(slot);
     if (this.timerCount++ === 0) this.watch!.ref();
     return timer;
   }

@@ -63,6 +63,9 @@ export class Slot implements HeapItem {
   // Paused: expirations are not delivered; what a shared read counted for it meanwhile is held.
   paused = false;
   held: HeldExpirations | undefined;
+  // A computed schedule's deadline after `deadline`, worked out ahead of time so that an
+  // expiration is delivered without waiting for the rule (undefined: not known yet; null: none).
+  following: bigint | null | undefined = undefined;
   constructor(
     readonly timer: LoopTimer,
     readonly recurrence: Recurrence,

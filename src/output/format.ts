@@ -1,8 +1,8 @@
 // How a sink turns the schedule's events into lines: one Formatter per output style (text with
 // a chalk instance passed in, or NDJSON). No I/O here: functions return lines.
-import type { ClockStepEvent, RunEvent, SkipEvent, StateEvent, TickEvent } from '../supervise/events.js';
+import type { CatchUpEvent, ClockStepEvent, MissedEvent, ProblemEvent, RunEvent, SkipEvent, StateEvent, TickEvent } from '../supervise/events.js';
 
-export type { ClockStepEvent, RunEvent, SkipEvent, StateEvent, TickEvent } from '../supervise/events.js';
+export type { CatchUpEvent, ClockStepEvent, MissedEvent, ProblemEvent, RunEvent, SkipEvent, StateEvent, TickEvent } from '../supervise/events.js';
 
 // timerstack itself could not go on as asked (it could not write its output): one line.
 export interface ErrorEvent {
@@ -19,5 +19,8 @@ export interface Formatter {
   skip(e: SkipEvent): string;
   clockStep(e: ClockStepEvent): string;
   state(e: StateEvent): string;
+  missed(e: MissedEvent): string;
+  catchUp(e: CatchUpEvent): string;
+  problem(e: ProblemEvent): string;
   error(e: ErrorEvent): string;
 }

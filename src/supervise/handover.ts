@@ -6,6 +6,7 @@
 import type { CommandRunner } from '../exec/runner.js';
 import type { OverlapPolicy } from '../exec/overlap.js';
 import type { SkipReason, TickContext } from '../exec/result.js';
+import type { Entry } from './entry.js';
 
 export interface HandoverHooks {
   // Runs a tick that waited (the old run is over).
@@ -66,5 +67,15 @@ export class Handover {
       const waiting = this.drop();
       if (waiting) this.hooks.run(waiting);
     });
+  }
+}
+
+// The handovers of a reload: each changed line (removed and added under one name) whose old
+// command still runs meets that run.
+export function handOver(gone: readonly Entry[], fresh: readonly Entry[], hooks: (entry: Entry) => HandoverHooks): void {
+  for (const entry of fresh) {
+    const old = gone.find((g) => g.spec.name === entry.spec.name)?.runner;
+    if (!old || old.active === 0 || !entry.spec.command) continue;
+    entry.handover = new Handover(old, entry.spec.overlap, hooks(entry));
   }
 }

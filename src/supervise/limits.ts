@@ -3,8 +3,8 @@
 // allows exactly the deadlines at or before T + D, so its count is known when it is armed: a late
 // wake-up past the end cannot add a tick, and ticks past --count or --for are never reported.
 import type { TimerSpec } from '../kinds/kind.js';
-import type { Expiration, LoopTimer, TimerOptions } from '../loop/loop.js';
-import type { TickEvent } from './events.js';
+import type { ExpirationHandler, Loop, LoopTimer, TimerOptions } from '../loop/loop.js';
+import type { Entry } from './entry.js';
 
 export interface LimitTimer {
   limit: 'for' | 'until';
@@ -34,16 +34,32 @@ export function maxTicks(spec: TimerSpec, timer: LoopTimer, forTimer: LoopTimer 
   return max;
 }
 
-// The tick as reported: on the wall clock, and with a limit of N ticks, expirations past the Nth
-// (a late wake-up can carry several) left out, so the ticks reported add up to exactly N.
-export function tickEvent(spec: TimerSpec, max: number | undefined, ev: Expiration): TickEvent {
-  const over = max !== undefined && ev.tick > max ? ev.tick - max : 0;
-  return {
-    timer: spec.name,
-    tick: ev.tick - over,
-    expirations: ev.expirations - over,
-    timeNs: ev.wallTime,
-    scheduledNs: ev.scheduled - BigInt(over) * spec.intervalNs + ev.timer.wallOffset,
-    latenessUs: ev.latenessUs + (over * Number(spec.intervalNs)) / 1000,
-  };
+// Arms each entry's timer (those whose kind gives one) with its limits, all against one clock
+// reading, so --for counts exactly the deadlines up to its end; returns the entries armed.
+export function armWithLimits(
+  loop: Loop,
+  entries: readonly Entry[],
+  timerOf: (entry: Entry) => TimerOptions | undefined,
+  onTick: (entry: Entry) => ExpirationHandler,
+  onLimit: (entry: Entry) => () => void,
+): Entry[] {
+  const armed: Array<{ entry: Entry; limits: LimitTimer[] }> = [];
+  const list: Array<{ options: TimerOptions; handler: ExpirationHandler }> = [];
+  for (const entry of entries) {
+    const options = timerOf(entry);
+    if (!options) continue;
+    const limits = limitTimers(entry.spec);
+    armed.push({ entry, limits });
+    list.push({ options, handler: onTick(entry) });
+    for (const limit of limits) list.push({ options: limit.options, handler: onLimit(entry) });
+  }
+  const timers = loop.addAll(list);
+  let at = 0;
+  for (const { entry, limits } of armed) {
+    const timer = timers[at++]!;
+    entry.timer = timer;
+    entry.limits = timers.slice(at, (at += limits.length));
+    entry.maxTicks = maxTicks(entry.spec, timer, entry.limits[limits.findIndex((l) => l.limit === 'for')]);
+  }
+  return armed.map((a) => a.entry);
 }

@@ -8,11 +8,15 @@ import type { CommandRunner } from '../exec/runner.js';
 import type { RunResult, SkipReason, TickContext } from '../exec/result.js';
 import { kindOf } from '../kinds/index.js';
 import type { TimerSpec } from '../kinds/kind.js';
-import type { Expiration, ExpirationHandler, Loop, LoopNotice, TimerOptions } from '../loop/loop.js';
+import type { MissedRange } from '../kinds/wall-clock.js';
+import type { Expiration, Loop, LoopNotice } from '../loop/loop.js';
 import { Entry } from './entry.js';
 import type { Reporter, StateEvent, TickEvent } from './events.js';
-import { Handover } from './handover.js';
-import { limitTimers, maxTicks, tickEvent } from './limits.js';
+import { EventHold } from './event-hold.js';
+import { handOver } from './handover.js';
+import { armWithLimits } from './limits.js';
+import type { StampStore } from './stamps.js';
+import { catchUpTick, tickEvent } from './tick-event.js';
 
 export interface RunnerHooks {
   // Calls `fn` after `delayNs` (on the loop's monotonic clock); returns a cancel function.
@@ -27,6 +31,15 @@ export interface ScheduleEnd {
   status: number;
 }
 
+export interface ScheduleOptions {
+  // Where --persistent timers keep the instant of their last run.
+  stamps?: StampStore;
+  // --persistent timers that missed elapses while timerstack was not running (by timer name),
+  // and the wall-clock time it started: each acts once, at once.
+  catchUps?: ReadonlyMap<string, MissedRange>;
+  startedNs?: bigint;
+}
+
 export class Schedule {
   private entries: Entry[];
   // Entries a reload removed whose command still runs (stop() relays signals to them too).
@@ -35,8 +48,8 @@ export class Schedule {
   private live: number;
   private state: 'running' | 'stopping' | 'ended' = 'running';
   private failFastStatus: number | undefined;
-  // The timers whose ticks are events (no command) are paused: their output is blocked.
-  private eventsHeld = false;
+  // Pauses the timers whose events go to a blocked stdout, and lets them catch up once it drains.
+  readonly events = new EventHold(() => this.entries);
   private resolve!: (end: ScheduleEnd) => void;
   readonly done: Promise<ScheduleEnd>;
 
@@ -46,15 +59,21 @@ export class Schedule {
     private readonly reporter: Reporter,
     private readonly makeRunner: RunnerFactory,
     private readonly random: () => number = Math.random,
+    private readonly options: ScheduleOptions = {},
   ) {
     this.done = new Promise((r) => (this.resolve = r));
     this.entries = specs.map((s) => new Entry(s));
     this.live = this.entries.length;
   }
 
-  // Arms every timer at once (one clock reading per clock, so equal specs share a timerfd).
+  // Arms every timer at once (one clock reading per clock, so equal specs share a timerfd), then
+  // lets --persistent timers catch up on what they missed.
   start(): void {
     this.arm(this.entries);
+    for (const entry of this.entries) {
+      const missed = this.options.catchUps?.get(entry.spec.name);
+      if (missed && entry.acting) this.catchUp(entry, missed);
+    }
   }
 
   // Changes the set of timers while running (a `run` table reloaded): the entries named in
@@ -66,7 +85,7 @@ export class Schedule {
     const names = new Set(remove);
     const gone = names.size > 0 ? this.entries.filter((e) => names.has(e.spec.name)) : [];
     const fresh = add.map((s) => new Entry(s));
-    this.handOver(gone, fresh);
+    handOver(gone, fresh, (entry) => ({ run: (ctx) => this.handedOver(entry, ctx), skip: (ctx, reason) => this.skipped(entry, ctx, reason) }));
     // Armed before anything is removed: a failure leaves the running timers as they were, and
     // `done` cannot resolve in between.
     this.arm(fresh);
@@ -99,9 +118,17 @@ export class Schedule {
     this.end(status);
   }
 
-  // A notice from the loop (the CLI passes the loop's notices here).
+  // A notice from the loop (the CLI passes the loop's notices here): a clock step, and for a
+  // computed schedule the elapses it jumped over (counted, not run).
   notice(notice: LoopNotice): void {
-    if (notice.kind === 'clock-step') this.reporter.clockStep({ timer: notice.timer?.name ?? notice.clock });
+    if (notice.kind !== 'clock-step') return;
+    this.reporter.clockStep({ timer: notice.timer?.name ?? notice.clock });
+    const entry = notice.timer && this.entries.find((e) => e.timer === notice.timer);
+    if (!entry || !notice.missed) return;
+    entry.skipped += notice.missed.count;
+    const { count, first, last } = notice.missed;
+    this.reporter.missed({ timer: entry.spec.name, count, firstNs: first, lastNs: last });
+    this.settle(entry);
   }
 
   states(): StateEvent[] {
@@ -121,66 +148,24 @@ export class Schedule {
     return t?.armed ? t.remaining() : undefined;
   }
 
-  // Stops the ticks of the timers whose events go to standard output (those without a command)
-  // while that output is blocked; the kernel keeps counting them. The others go on.
-  holdEvents(): void {
-    this.eventsHeld = true;
-    for (const entry of this.entries) if (!entry.runner) entry.timer?.pause();
-  }
-
-  // Their output drained: each catches up in one event carrying every expiration since.
-  releaseEvents(): void {
-    this.eventsHeld = false;
-    for (const entry of this.entries) {
-      // Catching up may block the output again: the rest then stay paused.
-      if (this.eventsHeld) return;
-      if (!entry.runner) entry.timer?.resume();
-    }
-  }
-
-  // Arms each entry's timer with its limits, all against one clock reading, so --for counts
-  // exactly the deadlines up to its end.
   private arm(entries: readonly Entry[]): void {
     for (const entry of entries) {
       if (entry.spec.command) entry.runner = this.makeRunner(entry.spec, this.runnerHooks(entry));
     }
-    const list: Array<{ options: TimerOptions; handler: ExpirationHandler }> = [];
-    const limits = entries.map((entry) => limitTimers(entry.spec));
-    entries.forEach((entry, i) => {
-      list.push({ options: kindOf(entry.spec.kind).timer(entry.spec), handler: (ev) => this.onTick(entry, ev) });
-      for (const limit of limits[i]!) list.push({ options: limit.options, handler: () => this.finish(entry) });
-    });
-    const timers = this.loop.addAll(list);
-    let at = 0;
-    entries.forEach((entry, i) => {
-      const timer = timers[at++]!;
-      entry.timer = timer;
-      entry.limits = timers.slice(at, (at += limits[i]!.length));
-      const forTimer = entry.limits[limits[i]!.findIndex((l) => l.limit === 'for')];
-      entry.maxTicks = maxTicks(entry.spec, timer, forTimer);
-      if (this.eventsHeld && !entry.runner) timer.pause();
-    });
-  }
-
-  // A changed line (removed and added under one name) meets its old run, if one is still going.
-  private handOver(gone: readonly Entry[], fresh: readonly Entry[]): void {
-    for (const entry of fresh) {
-      const old = gone.find((g) => g.spec.name === entry.spec.name)?.runner;
-      if (!old || old.active === 0 || !entry.spec.command) continue;
-      entry.handover = new Handover(old, entry.spec.overlap, {
-        run: (ctx) => {
-          if (this.state === 'running') entry.runner?.trigger(ctx);
-          else this.skipped(entry, ctx, 'stopping');
-          this.settle(entry);
-        },
-        skip: (ctx, reason) => this.skipped(entry, ctx, reason),
-      });
+    const armed = armWithLimits(
+      this.loop,
+      entries,
+      (entry) => kindOf(entry.spec.kind).timer(entry.spec),
+      (entry) => (ev: Expiration) => this.onTick(entry, ev),
+      (entry) => () => this.finish(entry),
+    );
+    for (const entry of armed) this.events.apply(entry);
+    // A schedule with no elapse ahead at all (cron's 30 February) is done before it starts.
+    for (const entry of entries) {
+      if (entry.timer) continue;
+      entry.endTimer();
+      this.settle(entry);
     }
-  }
-
-  private skipped(entry: Entry, ctx: TickContext, reason: SkipReason): void {
-    entry.skipped++;
-    this.reporter.skip({ timer: ctx.timer, tick: ctx.tick, skipped: 1, reason });
   }
 
   private runnerHooks(entry: Entry): RunnerHooks {
@@ -194,10 +179,22 @@ export class Schedule {
     };
   }
 
+  // A tick of a changed line that waited for the old line's run.
+  private handedOver(entry: Entry, ctx: TickContext): void {
+    if (this.state === 'running') entry.runner?.trigger(ctx);
+    else this.skipped(entry, ctx, 'stopping');
+    this.settle(entry);
+  }
+
+  private skipped(entry: Entry, ctx: TickContext, reason: SkipReason): void {
+    entry.skipped++;
+    this.reporter.skip({ timer: ctx.timer, tick: ctx.tick, skipped: 1, reason });
+  }
+
   private onTick(entry: Entry, ev: Expiration): void {
     if (this.state !== 'running' || !entry.acting) return;
     const { spec } = entry;
-    const event = tickEvent(spec, entry.maxTicks, ev);
+    const event = tickEvent(entry, ev);
     const reached = entry.maxTicks !== undefined && ev.tick >= entry.maxTicks;
     // --count reached, or its last tick: done. --for allows no more: disarmed, but it ends when
     // its time is up.
@@ -224,8 +221,17 @@ export class Schedule {
     entry.jitters.add(jitter);
   }
 
-  // A tick reported, or its command run (missed expirations reported first).
+  // Elapses missed while timerstack was not running: reported, then acted on once.
+  private catchUp(entry: Entry, missed: MissedRange): void {
+    const { spec } = entry;
+    this.reporter.catchUp({ timer: spec.name, count: missed.count, firstNs: missed.firstNs, lastNs: missed.lastNs });
+    this.act(entry, catchUpTick(spec, missed, this.options.startedNs ?? missed.lastNs));
+  }
+
+  // A tick reported, or its command run (missed expirations reported first); a --persistent
+  // timer keeps the instant it acted on.
   private act(entry: Entry, event: TickEvent): void {
+    this.stamp(entry, event.scheduledNs);
     if (!entry.runner) return this.reporter.tick(event);
     this.reporter.commandTick(event);
     if (event.expirations > 1) {
@@ -235,6 +241,16 @@ export class Schedule {
     const ctx = { timer: event.timer, tick: event.tick, expirations: event.expirations, scheduledNs: event.scheduledNs };
     if (entry.handover?.offer(ctx)) return;
     entry.runner.trigger(ctx);
+  }
+
+  private stamp(entry: Entry, instantNs: bigint): void {
+    const file = entry.spec.persistent;
+    if (file === undefined || !this.options.stamps) return;
+    try {
+      this.options.stamps.write(file, instantNs);
+    } catch (err) {
+      this.reporter.problem({ timer: entry.spec.name, message: `--persistent: cannot write ${file}: ${(err as Error).message}` });
+    }
   }
 
   private onResult(entry: Entry, r: RunResult): void {

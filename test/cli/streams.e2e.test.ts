@@ -127,7 +127,7 @@ describe('a stalled reader holds up only the timers that print to it', () => {
     const child = spawn(process.execPath, [BIN, 'run', file, '--json', '-v'], { env: baseEnv(), stdio: ['ignore', writer, 'pipe'] });
     closeSync(writer);
     let err = '';
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
     const closed = new Promise<NodeJS.Signals | null>((resolve) => child.on('close', (_code, signal) => resolve(signal)));
     const runs = (timer: string) => ndjson(err.slice(0, err.lastIndexOf('\n') + 1)).filter((e) => e.event === 'run' && e.timer === timer);
 

@@ -119,11 +119,11 @@ describe('parseTable', () => {
     ['\n\nonce\n', 'timers.txt:3: once: missing DURATION'],
     ['every 0s\n', 'timers.txt:1: INTERVAL: must be greater than 0'],
     // Not a timer line: nothing of it is quoted (a table may be a symlink to another file).
-    ['sometimes 5s\n', 'timers.txt:1: not a timer line (a line is "[NAME:] once|every|at SPEC [options] [-- COMMAND]")'],
+    ['sometimes 5s\n', 'timers.txt:1: not a timer line (a line is "[NAME:] once|every|at|cron|calendar SPEC [options] [-- COMMAND]", or a crontab line)'],
     ['run x\n', 'timers.txt:1: not a timer line'],
     ['backup every 6h\n', 'timers.txt:1: not a timer line'],
     ['root:x:0:0:root:/root:/bin/bash\n', 'timers.txt:1: not a timer line'],
-    ['root:$6$salt$hash:19000:0:99999:7:::\n', 'timers.txt:1: missing timer after the name (once, every or at)'],
+    ['root:$6$salt$hash:19000:0:99999:7:::\n', 'timers.txt:1: missing timer after the name (once, every, at, cron, calendar)'],
     ['every 1s --json\n', 'timers.txt:1: option --json belongs on the command line, not in a table line'],
     ['every 1s --check\n', 'timers.txt:1: option --check does not apply to every'],
     ['every 1s -q\n', 'timers.txt:1: option --quiet belongs on the command line'],

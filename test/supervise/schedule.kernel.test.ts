@@ -30,6 +30,9 @@ function recorder() {
     run: (r) => calls.run.push(r),
     skip: (r) => calls.skip.push(r),
     clockStep: (e) => steps.push(e.timer),
+    missed: (e) => steps.push(`missed ${e.timer} ${e.count}`),
+    catchUp: (e) => steps.push(`catch-up ${e.timer} ${e.count}`),
+    problem: (e) => steps.push(`problem ${e.timer}: ${e.message}`),
   };
   return { reporter, ticks, calls, steps };
 }
@@ -247,22 +250,22 @@ describe('Schedule, timers without commands', () => {
     const { schedule: s, ticks } = schedule([spec('every', '5ms', '--for', '60ms')]);
     const start = clockNow(CLOCK_MONOTONIC);
     s.start();
-    s.holdEvents();
+    s.events.hold();
     expect(await s.done).toEqual({ status: 0 });
     expect(clockNow(CLOCK_MONOTONIC) - start).toBeLessThan(2000n * MS);
     expect(sum(ticks)).toBe(12);
     expect(ticks).toHaveLength(1);
   });
 
-  it('holdEvents() stops the ticks of timers without a command; releaseEvents() catches up in one event', async () => {
+  it('events.hold() stops the ticks of timers without a command; events.release() catches up in one event', async () => {
     const { schedule: s, ticks } = schedule([spec('every', '4ms', '--count', '40')]);
     s.start();
     await vi.waitFor(() => expect(ticks.length).toBeGreaterThan(0), { interval: 2 });
-    s.holdEvents();
+    s.events.hold();
     const held = ticks.length;
     await new Promise((r) => setTimeout(r, 40));
     expect(ticks.length).toBe(held);
-    s.releaseEvents();
+    s.events.release();
     await vi.waitFor(() => expect(ticks.length).toBeGreaterThan(held), { interval: 2 });
     expect(ticks[held]!.expirations).toBeGreaterThanOrEqual(5);
     expect(await s.done).toEqual({ status: 0 });
