@@ -19,17 +19,17 @@ const SUMMARY = 'Kernel timers (timerfd + epoll) for the shell: wait, repeat, or
 // Epilogue paragraphs: cliui wraps each line and keeps its indentation, so one line per paragraph.
 const DURATIONS = [
   'Durations:',
-  '  a number and a unit: ns, us (µs), ms, s, m, h, d, w, or a long form (msec, seconds, min, hours, days, weeks…); compounds 1h30m or "1h 30min"; decimals 1.5h or .5s; a bare number is seconds (90); ISO 8601 PT1M30S or P1DT12H. Months and years are refused: their length is not fixed.',
+  '  a number and a unit: ns, us (µs), ms, s, m, h, d, w, or a long form (msec, seconds, min, hours, days, weeks…); compounds 1h30m or "1h 30min"; decimals 1.5h or .5s; a bare number is seconds (90); ISO 8601 PT1M30S or P1DT12H. Months and years are refused: their length is not fixed. once adds several up (once 1m 30s) and takes infinity.',
 ].join('\n');
 
 const TIMES = [
   'Times:',
-  '  HH:MM[:SS[.frac]] (today, or tomorrow if already past), ISO 8601 such as 2026-12-01T09:00:00Z (no zone means local time), or @EPOCH seconds.',
+  '  HH:MM[:SS[.frac]] (for at today, or tomorrow if already past; for --until today\'s), today|tomorrow HH:MM, ISO 8601 such as 2026-12-01T09:00:00Z (no zone means local time), @EPOCH seconds, now, or +DURATION (+5m).',
 ].join('\n');
 
 const RUN_FILES = [
   'Run files:',
-  '  one timer per line, "name: once|every|at SPEC [options] [-- COMMAND]", quoted like a shell line; # starts a comment; an unnamed line is called line-N; SIGHUP re-reads the file. Process options (--json, --quiet, --verbose) go on the command line, not in the file.',
+  '  one timer per line, "name: once|every|at SPEC [options] [-- COMMAND]", quoted like a shell line; # starts a comment; an unnamed line is called line-N; SIGHUP re-reads the file; at most 64 MiB and 1,000,000 lines, a regular file or a pipe. Process options (--json, --quiet, --verbose) go on the command line, not in the file.',
 ].join('\n');
 
 // Rows "status  \tmeaning": cliui lines the second column up (the trailing spaces keep a gap).

@@ -12,8 +12,9 @@ import type { SpecContext, TimerSpec } from './kind.js';
 export function limits(words: ParsedWords, spec: TimerSpec, ctx: SpecContext): void {
   const count = optionValue(words, COUNT);
   if (count !== undefined) spec.count = count;
-  // The first expiration, from now (a rule that never elapses has none).
-  const first = spec.atNs !== undefined ? spec.atNs - ctx.nowNs : spec.rule ? undefined : (spec.delayNs ?? spec.intervalNs);
+  // The first expiration, from now; not for a calendar rule (a --persistent catch-up may act at
+  // once, before its first elapse).
+  const first = spec.rule ? undefined : spec.atNs !== undefined ? spec.atNs - ctx.nowNs : (spec.delayNs ?? spec.intervalNs);
   const forNs = optionValue(words, FOR);
   if (forNs !== undefined) {
     if (forNs === 0n) throw new UsageError('--for: must be greater than 0');

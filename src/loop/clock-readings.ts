@@ -37,6 +37,12 @@ export class ClockReadings {
     return time + offset;
   }
 
+  // Wall clock minus `clockid`, as read for this batch (0n on a wall clock).
+  wallOffset(clockid: number): bigint {
+    const now = this.now(clockid);
+    return this.wallTime(clockid, now) - now;
+  }
+
   // The batch is over: the next reading is a new one.
   clear(): void {
     this.readings.clear();

@@ -163,9 +163,8 @@ export class Loop {
     const cancelOnSet = options.at !== undefined && isRealtimeClock(clockid) && options.cancelOnSet !== false;
     const flags = TFD_TIMER_ABSTIME | (cancelOnSet ? TFD_TIMER_CANCEL_ON_SET : 0);
     const slot = LoopTimer.slotOf(timer);
-    // Read for every timer: a clock that cannot be read (no RTC) is refused before arming.
-    const now = this.clocks.now(clockid);
-    if (!isRealtimeClock(clockid)) slot.wallOffset = this.clocks.wallTime(clockid, now) - now;
+    // Reads the clock: one that cannot be read (an alarm clock without an RTC) is refused here.
+    slot.wallOffset = this.clocks.wallOffset(clockid);
     this.placement.attach(slot, flags);
     lookAhead(slot);
     if (this.timerCount++ === 0) this.watch!.ref();

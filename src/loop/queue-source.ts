@@ -15,10 +15,12 @@ export class QueueSource implements Source {
   readonly budgeted = false;
   readonly key = undefined;
   readonly heap = new DeadlineHeap<Slot>();
-  // Paused timers, out of the heap with their next deadline kept: on resume they go back in,
-  // and a deadline passed meanwhile is due at once, with every expiration since counted.
+  // Paused timers that came due, out of the heap with their deadline kept: on resume they go
+  // back in, due at once, with every expiration since counted. A paused timer not yet due stays
+  // in the heap (pausing and resuming many at once costs nothing per timer).
   private readonly parked = new Set<Slot>();
   private armedFor: bigint | undefined;
+  private armPending = false;
   private readonly due: Slot[] = [];
 
   constructor(
@@ -53,9 +55,11 @@ export class QueueSource implements Source {
     }
     try {
       for (const slot of due) {
-        // A handler earlier in this batch may have cancelled it (not delivered, not re-queued)
-        // or paused it (parked, its deadline kept).
-        if (slot.source === this && !slot.paused) this.expire(slot, now, stepped);
+        // A handler earlier in this batch may have cancelled it (not delivered, not re-queued);
+        // a paused one is parked, its deadline kept.
+        if (slot.source !== this) continue;
+        if (slot.paused) this.parked.add(slot);
+        else this.expire(slot, now, stepped);
       }
     } finally {
       due.length = 0;
@@ -86,16 +90,24 @@ export class QueueSource implements Source {
     }
   }
 
-  pause(slot: Slot): void {
-    this.heap.remove(slot);
-    this.parked.add(slot);
-    this.arm();
-  }
+  // Nothing until it comes due (then it is parked).
+  pause(): void {}
 
+  // Many timers are resumed at once (all that print to a stdout that drained): the timerfd is
+  // armed once for the new earliest deadline, not once per timer.
   resume(slot: Slot): void {
     if (!this.parked.delete(slot)) return;
     this.heap.push(slot);
-    this.arm();
+    this.armSoon();
+  }
+
+  private armSoon(): void {
+    if (this.armPending) return;
+    this.armPending = true;
+    queueMicrotask(() => {
+      this.armPending = false;
+      this.arm();
+    });
   }
 
   // Delivers this timer's due deadlines now, paused or not.

@@ -6,7 +6,7 @@
 import type { CommandRunner } from '../exec/runner.js';
 import type { OverlapPolicy } from '../exec/overlap.js';
 import type { SkipReason, TickContext } from '../exec/result.js';
-import type { Entry } from './entry.js';
+import type { TimerSpec } from '../kinds/kind.js';
 
 export interface HandoverHooks {
   // Runs a tick that waited (the old run is over).
@@ -70,9 +70,16 @@ export class Handover {
   }
 }
 
+// What a handover needs of a schedule's entry (entry.ts).
+export interface HandingOver {
+  readonly spec: TimerSpec;
+  runner: CommandRunner | undefined;
+  handover: Handover | undefined;
+}
+
 // The handovers of a reload: each changed line (removed and added under one name) whose old
 // command still runs meets that run.
-export function handOver(gone: readonly Entry[], fresh: readonly Entry[], hooks: (entry: Entry) => HandoverHooks): void {
+export function handOver<E extends HandingOver>(gone: readonly E[], fresh: readonly E[], hooks: (entry: E) => HandoverHooks): void {
   for (const entry of fresh) {
     const old = gone.find((g) => g.spec.name === entry.spec.name)?.runner;
     if (!old || old.active === 0 || !entry.spec.command) continue;

@@ -49,7 +49,7 @@ export class Schedule {
   private state: 'running' | 'stopping' | 'ended' = 'running';
   private failFastStatus: number | undefined;
   // Pauses the timers whose events go to a blocked stdout, and lets them catch up once it drains.
-  readonly events = new EventHold(() => this.entries);
+  readonly events: EventHold;
   private resolve!: (end: ScheduleEnd) => void;
   readonly done: Promise<ScheduleEnd>;
 
@@ -62,6 +62,7 @@ export class Schedule {
     private readonly options: ScheduleOptions = {},
   ) {
     this.done = new Promise((r) => (this.resolve = r));
+    this.events = new EventHold(loop, () => this.entries);
     this.entries = specs.map((s) => new Entry(s));
     this.live = this.entries.length;
   }

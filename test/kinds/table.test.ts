@@ -137,7 +137,7 @@ describe('parseTable', () => {
     ['every 1s --shell\n', 'timers.txt:1: --shell needs a command after --'],
     ['b@d: every 1s\n', 'timers.txt:1: bad timer name "b@d:"'],
     [':  every 1s\n', 'timers.txt:1: bad timer name ":"'],
-    ['a:\n', 'timers.txt:1: missing timer after the name (once, every or at)'],
+    ['a:\n', 'timers.txt:1: missing timer after the name (once, every, at, cron, calendar)'],
     ['every 1s --name "x y"\n', 'timers.txt:1: --name: bad timer name "x y"'],
     ['every 1s --name a:b\n', 'timers.txt:1: --name: bad timer name "a:b"'],
     ['"my timer": every 1s\n', 'timers.txt:1: bad timer name "my timer:"'],
