@@ -10,7 +10,8 @@ export class FdSource implements Source {
   readonly members = new Set<Slot>();
   // Once it has fired, a newcomer may not join: it would lose the expirations its own fd counts.
   fired = false;
-  // Members paused; when all are, the fd is taken out of the wake-ups (the kernel keeps counting).
+  // Members paused. When all are and the fd fires, it is taken out of the wake-ups unread (the
+  // kernel keeps counting); a member resumed puts it back. Pausing itself costs no system call.
   private pausedMembers = 0;
   private muted = false;
 
@@ -24,6 +25,12 @@ export class FdSource implements Source {
   ) {}
 
   onReady(): void {
+    if (this.pausedMembers >= this.members.size && this.members.size > 0) return this.mute(true);
+    this.read();
+  }
+
+  // Reads the fd and delivers what expired (what a paused member would get is held for it).
+  private read(): void {
     let n: number;
     try {
       n = this.host.native.drain(this.fd);
@@ -53,24 +60,22 @@ export class FdSource implements Source {
 
   pause(): void {
     this.pausedMembers++;
-    this.updateMute();
   }
 
   resume(): void {
     this.pausedMembers--;
-    this.updateMute();
+    this.mute(false);
   }
 
   poll(): void {
-    this.onReady();
+    this.read();
   }
 
-  // Out of the epoll set's wake-ups while every member is paused, back in when one is not.
-  private updateMute(): void {
-    const mute = this.members.size > 0 && this.pausedMembers >= this.members.size;
-    if (mute === this.muted) return;
-    this.muted = mute;
-    this.host.watch(this.fd, !mute);
+  // Out of the epoll set's wake-ups (every member paused), or back in.
+  private mute(on: boolean): void {
+    if (on === this.muted) return;
+    this.muted = on;
+    this.host.watch(this.fd, !on);
   }
 
   // A one-shot for a computed deadline fired: deliver it (and any later ones already due), then
@@ -123,7 +128,7 @@ export class FdSource implements Source {
     if (!this.members.delete(slot)) return;
     if (slot.paused) this.pausedMembers--;
     if (this.members.size === 0) this.host.release(this);
-    else this.updateMute();
+    else if (this.pausedMembers < this.members.size) this.mute(false);
   }
 
   detachAll(): void {

@@ -62,7 +62,7 @@ export class Schedule {
     private readonly options: ScheduleOptions = {},
   ) {
     this.done = new Promise((r) => (this.resolve = r));
-    this.events = new EventHold(loop, () => this.entries);
+    this.events = new EventHold(loop);
     this.entries = specs.map((s) => new Entry(s));
     this.live = this.entries.length;
   }
@@ -160,7 +160,7 @@ export class Schedule {
       (entry) => (ev: Expiration) => this.onTick(entry, ev),
       (entry) => () => this.finish(entry),
     );
-    for (const entry of armed) this.events.apply(entry);
+    for (const entry of armed) this.events.track(entry);
     // A schedule with no elapse ahead at all (cron's 30 February) is done before it starts.
     for (const entry of entries) {
       if (entry.timer) continue;
