@@ -64,16 +64,16 @@ export async function startSchedule(specs: TimerSpec[], mode: OutputMode, io: Io
   for (const spec of specs) if (spec.rule && spec.atNs === undefined) toErr(`${spec.name}: the schedule never elapses (${spec.rule.normalized}); nothing to do`);
   const running = schedule;
 
+  // Loaded before arming: a short wait must not be over before its countdown can start.
+  const showCountdown = options.countdown && io.stderr.isTTY && io.env.TERM !== 'dumb' && !mode.quiet && !mode.json;
+  const countdown = showCountdown ? await import('./countdown.js') : undefined;
   const stops = watchStops(io, running, options.stopSignals ?? STOP_SIGNALS, () => {
     for (const state of running.states()) toErr(err.state(state));
   });
   try {
     running.start();
     options.attach?.({ schedule: running, loop, reporter, formatter: err, stderr: toErr });
-    if (options.countdown && io.stderr.isTTY && io.env.TERM !== 'dumb' && !mode.quiet && !mode.json) {
-      const { startCountdown } = await import('./countdown.js');
-      output.showCountdown(startCountdown(loop, () => running.remaining(), (text) => outlets.err.draw(text), errChalk));
-    }
+    if (countdown) output.showCountdown(countdown.startCountdown(loop, () => running.remaining(), (text) => outlets.err.draw(text), errChalk));
     const end = await running.done;
     if (stops.signal) return { code: EXIT.signalBase + signalNumber(stops.signal), signal: stops.signal };
     return { code: outlets.readerLeft ? EXIT.ok : end.status };
