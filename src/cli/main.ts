@@ -2,7 +2,7 @@
 // argv, stdout, stderr, signals and exit codes; main() turns every TimerstackError into one line
 // on stderr and its status.
 import { EXIT, TimerstackError, UsageError } from '../errors.js';
-import type { CommandName } from '../grammar/options.js';
+import { COMMANDS, oneOf, type CommandName } from '../grammar/options.js';
 import { parseWords } from '../grammar/words.js';
 import { kindOf } from '../kinds/index.js';
 import { buildSpec } from '../kinds/spec.js';
@@ -34,7 +34,7 @@ async function dispatch(argv: readonly string[], io: Io): Promise<ExitResult> {
     line(io.stdout, version());
     return { code: EXIT.ok };
   }
-  if (first === undefined) throw new UsageError('missing command (once, every, at, run or completion)');
+  if (first === undefined) throw new UsageError(`missing command (${oneOf(COMMANDS.map((c) => c.name))})`);
   if (first === '--help' || first === '-h' || first === 'help') {
     return help(io, first === 'help' ? (argv[1] as CommandName | undefined) : undefined);
   }
@@ -42,6 +42,10 @@ async function dispatch(argv: readonly string[], io: Io): Promise<ExitResult> {
     const { completion } = await import('./completion.js');
     io.stdout.write(await completion(argv, io.env));
     return { code: EXIT.ok };
+  }
+  if (first === 'export') {
+    const { exportCommand } = await import('./export-command.js');
+    return exportCommand(argv, io, () => help(io, 'export'));
   }
   // Elsewhere than Linux nothing can be armed: say so before reading the rest.
   assertLinux();
@@ -51,6 +55,7 @@ async function dispatch(argv: readonly string[], io: Io): Promise<ExitResult> {
     json: words.options.has('json'),
     quiet: words.options.has('quiet'),
     verbose: words.options.has('verbose'),
+    ...(typeof words.options.get('metrics') === 'string' ? { metrics: words.options.get('metrics') as string } : {}),
   };
   if (words.command === 'run') {
     const { runTable } = await import('./run-table.js');

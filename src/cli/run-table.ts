@@ -16,7 +16,7 @@ const READ_ERRORS: Record<string, string> = {
   EISDIR: 'is a directory',
 };
 
-function readFile(file: string): Buffer {
+export function readFile(file: string): Buffer {
   try {
     return readFileSync(file);
   } catch (err) {
@@ -25,7 +25,7 @@ function readFile(file: string): Buffer {
   }
 }
 
-async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+export async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
   return Buffer.concat(chunks);

@@ -2,7 +2,7 @@
 // the command line, for `run` table lines and for shell completion (which reads the same tokens
 // without refusing anything). Pure: no OS, no clocks.
 import { UsageError } from '../errors.js';
-import { COMMANDS, OPTIONS, type CommandName, type OptionDef } from './options.js';
+import { COMMANDS, OPTIONS, oneOf, type CommandName, type OptionDef } from './options.js';
 import { quote } from './quote.js';
 
 export interface ParsedWords {
@@ -72,8 +72,8 @@ export function* wordTokens(words: readonly string[], helpWords = true): Generat
 export function commandOf(word: string | undefined, context: 'cli' | 'table'): CommandName {
   if (word === undefined) throw new UsageError('missing command (once, every, at, run)');
   const command = commandNames.get(word);
-  if (!command || (context === 'table' && (command === 'run' || command === 'completion'))) {
-    const allowed = context === 'table' ? 'once, every or at' : 'once, every, at, run or completion';
+  if (!command || (context === 'table' && (command === 'run' || command === 'completion' || command === 'export'))) {
+    const allowed = context === 'table' ? 'once, every or at' : oneOf(COMMANDS.map((c) => c.name));
     throw new UsageError(`unknown command ${quote(word)} (use ${allowed})`);
   }
   return command;

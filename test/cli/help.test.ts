@@ -152,7 +152,7 @@ describe('completion(): the --get-yargs-completions protocol', () => {
 
   it('after a value: options again', async () => {
     expect(await words('every', '5s', '--clock', 'boottime', '--c')).toEqual(['--count']);
-    expect(await words('run', 'timers.txt', '')).toEqual(['--json', '--quiet', '--verbose', '--check', '--help']);
+    expect(await words('run', 'timers.txt', '')).toEqual(['--json', '--quiet', '--verbose', '--check', '--metrics', '--help']);
   });
 
   it('completion takes a shell; help takes a command', async () => {

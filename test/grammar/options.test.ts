@@ -71,9 +71,10 @@ describe('the option table', () => {
   });
 
   it.each<[CommandName, string[]]>([
-    ['once', ['clock', 'jitter', 'timeout', 'kill-after', 'shell', 'name', 'json', 'quiet', 'verbose', 'dry-run']],
-    ['at', ['clock', 'late', 'jitter', 'timeout', 'kill-after', 'shell', 'name', 'json', 'quiet', 'verbose', 'dry-run']],
-    ['run', ['json', 'quiet', 'verbose', 'check']],
+    ['once', ['clock', 'jitter', 'timeout', 'kill-after', 'shell', 'name', 'json', 'quiet', 'verbose', 'dry-run', 'metrics']],
+    ['at', ['clock', 'late', 'jitter', 'timeout', 'kill-after', 'shell', 'name', 'json', 'quiet', 'verbose', 'dry-run', 'metrics']],
+    ['run', ['json', 'quiet', 'verbose', 'check', 'metrics']],
+    ['export', ['user', 'dir', 'image', 'namespace']],
     ['completion', []],
   ])('optionsFor(%s), in table order', (command, names) => {
     expect(optionsFor(command).map((o) => o.name)).toEqual(names);
