@@ -1,6 +1,5 @@
 // --metrics ADDR → where to listen. Loopback unless the address is spelled out as public:, so
 // that a typo or a copied 0.0.0.0 does not open the metrics to other machines. Pure.
-import { isIPv4, isIPv6 } from 'node:net';
 import { UsageError } from '../errors.js';
 import { quote } from '../grammar/quote.js';
 
@@ -31,14 +30,34 @@ export function parseMetricsAddress(text: string): MetricsAddress {
   return { kind: 'tcp', host, port };
 }
 
+// Written by hand rather than with node:net's isIPv4/isIPv6: the bundle would load node:net
+// at every start for them.
+function isIPv4(host: string): boolean {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+  return m !== null && m.slice(1).every((octet) => Number(octet) <= 255);
+}
+
+// The WHATWG URL parser checks an IPv6 address and writes it canonically, or throws.
+function canonicalIPv6(host: string): string | undefined {
+  if (!host.includes(':')) return undefined;
+  try {
+    return new URL(`http://[${host}]/`).hostname.slice(1, -1);
+  } catch {
+    return undefined;
+  }
+}
+
+function isIPv6(host: string): boolean {
+  return canonicalIPv6(host) !== undefined;
+}
+
 // localhost, 127.0.0.0/8 and ::1 (also as an IPv4-mapped address).
 export function isLoopback(host: string): boolean {
   if (host === 'localhost') return true;
   if (isIPv4(host)) return host.startsWith('127.');
-  if (!isIPv6(host)) return false;
-  // The WHATWG URL parser writes IPv6 addresses in their canonical form (::ffff:127.0.0.1 is ::ffff:7f00:1).
-  const canonical = new URL(`http://[${host}]/`).hostname.slice(1, -1);
-  return canonical === '::1' || /^::ffff:7f[0-9a-f]{2}:/.test(canonical);
+  // Canonical IPv6 writes ::ffff:127.0.0.1 as ::ffff:7f00:1.
+  const canonical = canonicalIPv6(host);
+  return canonical === '::1' || (canonical !== undefined && /^::ffff:7f[0-9a-f]{2}:/.test(canonical));
 }
 
 // The address as a URL (or socket path) for messages.

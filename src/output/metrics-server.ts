@@ -2,8 +2,7 @@
 // exposition, on a TCP address or a unix socket. It listens before any timer is armed (a bad
 // address is refused with nothing armed) and is closed, connections and all, when the schedule
 // ends.
-import { connect } from 'node:net';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { rmSync } from 'node:fs';
 import { TimerstackError } from '../errors.js';
 import type { Reporter, StateEvent } from '../supervise/events.js';
@@ -39,6 +38,8 @@ const LISTEN_ERRORS: Record<string, string> = {
 
 // Serves `metrics` at `address`; a failure to listen is one line (exit 125).
 export async function serveMetrics(address: MetricsAddress, metrics: Metrics): Promise<MetricsServer> {
+  // Loaded here: in the CLI's bundle a static import would load node:http at every start.
+  const { createServer } = await import('node:http');
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -93,7 +94,8 @@ function listenOnce(server: Server, address: MetricsAddress): Promise<void> {
   });
 }
 
-function inUse(path: string): Promise<boolean> {
+async function inUse(path: string): Promise<boolean> {
+  const { connect } = await import('node:net');
   return new Promise((resolve) => {
     const socket = connect(path);
     socket.once('connect', () => {
