@@ -47,6 +47,10 @@ async function dispatch(argv: readonly string[], io: Io): Promise<ExitResult> {
     const { exportCommand } = await import('./export-command.js');
     return exportCommand(argv, io, () => help(io, 'export'));
   }
+  if (first === 'next') {
+    const { nextCommand } = await import('./next.js');
+    return nextCommand(argv, io);
+  }
   // Elsewhere than Linux nothing can be armed: say so before reading the rest.
   assertLinux();
   const words = parseWords(argv, 'cli');

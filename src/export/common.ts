@@ -11,17 +11,6 @@ export interface ExportContext {
   source: string;
 }
 
-// Fields that arrive with the calendar work (--persistent FILE, --tz ZONE): read when a spec
-// has them, so the exports need no change when they land.
-export interface LaterFields {
-  persistent?: unknown;
-  zone?: string;
-}
-
-export function laterFields(spec: TimerSpec): LaterFields {
-  return spec as TimerSpec & LaterFields;
-}
-
 // One file an export writes.
 export interface ExportFile {
   name: string;
@@ -38,7 +27,7 @@ export function checkCommon(spec: TimerSpec, target: string): string[] {
   if (spec.forNs !== undefined) throw new UsageError(`--for: ${target} has no end after a time`);
   if (spec.untilNs !== undefined) throw new UsageError(`--until: ${target} has no end time`);
   if (spec.failFast) throw new UsageError(`--fail-fast: ${target} does not stop after a failed run`);
-  return spec.shell ? ['/bin/sh', '-c', spec.command.join(' ')] : spec.command;
+  return spec.shell ? [spec.shellPath ?? '/bin/sh', '-c', spec.command.join(' ')] : spec.command;
 }
 
 // The schedule hook of the spec's kind, or a refusal naming the kind.

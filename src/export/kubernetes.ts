@@ -9,7 +9,7 @@ import { commandLine } from '../exec/command-line.js';
 import type { OverlapPolicy } from '../exec/overlap.js';
 import { kindOf } from '../kinds/index.js';
 import type { TimerSpec } from '../kinds/kind.js';
-import { checkCommon, kindHook, laterFields, type ExportContext } from './common.js';
+import { checkCommon, kindHook, type ExportContext } from './common.js';
 
 export interface KubernetesOptions {
   image: string;
@@ -39,8 +39,8 @@ export function cronJob(spec: TimerSpec, ctx: ExportContext, options: Kubernetes
   if (spec.jitterNs > 0n) throw new UsageError('--jitter: a CronJob has no random delay');
   const schedule = kindHook(kindOf(spec.kind).cronSchedule, spec, 'Kubernetes');
   if (spec.clock !== 'realtime') throw new UsageError(`--clock ${spec.clock}: a CronJob runs on the wall clock of its controller (leave --clock out)`);
-  const later = laterFields(spec);
-  const timeZone = schedule.timeZone ?? later.zone;
+  if (spec.input !== undefined) throw new UsageError('the % text of a crontab line: a CronJob\'s container has no standard input to give it');
+  const timeZone = schedule.timeZone ?? spec.zone;
   const [file, args] = commandLine(argv, false)!;
   const job: Record<string, unknown> = { backoffLimit: 0 };
   if (spec.timeoutNs !== undefined) job.activeDeadlineSeconds = wholeSeconds(spec.timeoutNs, '--timeout', 1);
@@ -54,7 +54,7 @@ export function cronJob(spec: TimerSpec, ctx: ExportContext, options: Kubernetes
           name: spec.name,
           image: options.image,
           args: [file, ...args],
-          env: [{ name: 'TIMERSTACK_TIMER', value: spec.name }],
+          env: Object.entries({ ...spec.env, TIMERSTACK_TIMER: spec.name }).map(([name, value]) => ({ name, value })),
         },
       ],
     },
@@ -72,7 +72,7 @@ export function cronJob(spec: TimerSpec, ctx: ExportContext, options: Kubernetes
       schedule: schedule.schedule,
       ...(timeZone !== undefined ? { timeZone } : {}),
       concurrencyPolicy,
-      ...(later.persistent === undefined ? { startingDeadlineSeconds: STARTING_DEADLINE_SECONDS } : {}),
+      ...(spec.persistent === undefined ? { startingDeadlineSeconds: STARTING_DEADLINE_SECONDS } : {}),
       jobTemplate: { spec: job },
     },
   };

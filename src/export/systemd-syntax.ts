@@ -44,6 +44,20 @@ export function execStart(argv: readonly string[]): string {
   return argv.map((word, i) => commandWord(word, i === 0)).join(' ');
 }
 
+// One Environment= assignment: quoted when needed, with C escapes; `$` is not expanded there.
+export function environmentLine(name: string, value: string): string {
+  const text = escapeSpecifiers(`${name}=${value}`);
+  if (text !== '' && !NEEDS_QUOTES.test(text)) return text;
+  return `"${text.replace(/[\\"\p{Cc}]/gu, (c) => (c === '\\' || c === '"' ? `\\${c}` : (C_ESCAPES[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)))}"`;
+}
+
+// One line of StandardInputText=: specifiers doubled, backslashes and controls as C escapes, and
+// leading or trailing blanks escaped (systemd trims them from a value).
+export function dataLine(text: string): string {
+  const body = escapeSpecifiers(text).replace(/[\\\p{Cc}]/gu, (c) => (c === '\\' ? '\\\\' : (C_ESCAPES[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)));
+  return body.replace(/^ +| +$/g, (blanks) => '\\x20'.repeat(blanks.length));
+}
+
 const SPAN_UNITS: ReadonlyArray<readonly [bigint, string]> = [
   [86_400_000_000_000n, 'd'],
   [3_600_000_000_000n, 'h'],

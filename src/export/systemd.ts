@@ -7,8 +7,8 @@ import { UsageError } from '../errors.js';
 import { commandLine } from '../exec/command-line.js';
 import { kindOf } from '../kinds/index.js';
 import type { SystemdSchedule, TimerSpec } from '../kinds/kind.js';
-import { checkCommon, kindHook, laterFields, MARKER, type ExportContext, type ExportFile } from './common.js';
-import { escapeSpecifiers, execStart, timeSpan, unitName } from './systemd-syntax.js';
+import { checkCommon, kindHook, MARKER, type ExportContext, type ExportFile } from './common.js';
+import { dataLine, environmentLine, escapeSpecifiers, execStart, timeSpan, unitName } from './systemd-syntax.js';
 
 export interface SystemdOptions {
   // Units for a user's manager (systemctl --user) rather than the system's.
@@ -45,7 +45,7 @@ function timerLines(spec: TimerSpec, schedule: SystemdSchedule, options: Systemd
   lines.push('AccuracySec=1us');
   if (spec.jitterNs > 0n) lines.push(`RandomizedDelaySec=${timeSpan(spec.jitterNs, '--jitter')}`);
   if (wake) lines.push('WakeSystem=true');
-  if (laterFields(spec).persistent !== undefined) {
+  if (spec.persistent !== undefined) {
     if (!calendar) throw new UsageError('--persistent: systemd catches up calendar timers only (Persistent= needs OnCalendar=)');
     lines.push('Persistent=true');
   }
@@ -71,7 +71,13 @@ function serviceLines(spec: TimerSpec, argv: readonly string[], ctx: ExportConte
   const [file, args] = commandLine(argv, false)!;
   const exec = file.includes('/') ? path.resolve(ctx.cwd, file) : file;
   if (/\p{Cc}/u.test(ctx.cwd)) throw new UsageError('the working directory has a control character in its name');
-  const lines = ['Type=exec', `ExecStart=${execStart([exec, ...args])}`, `WorkingDirectory=${escapeSpecifiers(ctx.cwd)}`, `Environment=TIMERSTACK_TIMER=${spec.name}`];
+  const lines = ['Type=exec', `ExecStart=${execStart([exec, ...args])}`, `WorkingDirectory=${escapeSpecifiers(ctx.cwd)}`];
+  // A crontab's NAME=value lines, then the timer's name (as timerstack sets it, last).
+  for (const [name, value] of Object.entries({ ...spec.env, TIMERSTACK_TIMER: spec.name })) lines.push(`Environment=${environmentLine(name, value)}`);
+  // A crontab line's % text, on the command's standard input.
+  if (spec.input !== undefined) {
+    lines.push(...spec.input.replace(/\n$/, '').split('\n').map((l) => `StandardInputText=${dataLine(l)}`));
+  }
   if (spec.timeoutNs !== undefined) lines.push(`RuntimeMaxSec=${timeSpan(spec.timeoutNs, '--timeout')}`);
   // TimeoutStopSec=0 would mean "never SIGKILL".
   if (spec.killAfterNs === 0n) throw new UsageError('--kill-after 0: systemd reads TimeoutStopSec=0 as "never send SIGKILL"');

@@ -4,10 +4,8 @@
 import { UsageError } from '../errors.js';
 import { formatDuration } from '../grammar/duration.js';
 
-// The cartesian product of these sets, on every day (or on Thursdays only: the weekly grid
-// counts from 1970-01-01, a Thursday).
+// The cartesian product of these sets, on every day.
 export interface GridPart {
-  thursdays: boolean;
   hours: number[];
   minutes: number[];
   seconds: number[];
@@ -15,7 +13,6 @@ export interface GridPart {
 
 const SECOND = 1_000_000_000n;
 const DAY = 86_400;
-const WEEK = 7 * DAY;
 // More products than this is not a schedule anyone would read: refused.
 const MAX_PARTS = 12;
 
@@ -25,9 +22,8 @@ export function alignedGrid(intervalNs: bigint): GridPart[] {
   const what = `--align every ${formatDuration(intervalNs)}`;
   if (intervalNs % SECOND !== 0n) throw new UsageError(`${what}: only a whole number of seconds can be written as calendar fields`);
   const interval = Number(intervalNs / SECOND);
-  if (interval === WEEK) return [{ thursdays: true, hours: [0], minutes: [0], seconds: [0] }];
   if (DAY % interval !== 0) {
-    throw new UsageError(`${what}: the grid is not the same every day (use an interval that divides a day, or 1w)`);
+    throw new UsageError(`${what}: the grid is not the same every day (use an interval that divides a day)`);
   }
   // Group the times of day by (minute, second) → hours, then those with the same hours by
   // second → minutes, then by minutes → seconds: each group is an exact product.
@@ -51,7 +47,7 @@ export function alignedGrid(intervalNs: bigint): GridPart[] {
       entry.seconds.push(second);
       bySeconds.set(key, entry);
     }
-    for (const { minutes, seconds } of bySeconds.values()) parts.push({ thursdays: false, hours, minutes, seconds: seconds.sort((a, b) => a - b) });
+    for (const { minutes, seconds } of bySeconds.values()) parts.push({ hours, minutes, seconds: seconds.sort((a, b) => a - b) });
   }
   if (parts.length > MAX_PARTS) throw new UsageError(`${what}: the grid needs ${parts.length} calendar expressions (at most ${MAX_PARTS})`);
   return parts;
@@ -68,27 +64,34 @@ function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
   return out;
 }
 
-// One field of a calendar expression: `*` for every value of 0..max, `a/step` for a progression
-// that runs to the end, else a list ("00,25,50"). `pad` gives systemd's two digits.
-function field(values: readonly number[], max: number, pad: boolean, cronStep: boolean): string {
+// One field of a calendar expression over min..max: `*` for every value, a progression that runs
+// to the end as `a/step` (systemd) or `*/step`, `a-max/step` (cron), else a list ("00,25,50").
+// `pad` gives systemd's two digits.
+export function field(values: readonly number[], min: number, max: number, pad: boolean, cron: boolean): string {
   const fmt = (n: number) => (pad ? String(n).padStart(2, '0') : String(n));
-  if (values.length === max + 1) return '*';
+  if (values.length === max - min + 1) return '*';
   if (values.length === 1) return fmt(values[0]!);
   const step = values[1]! - values[0]!;
   const progression = values.every((v, i) => v === values[0]! + i * step) && values.at(-1)! + step > max;
   if (progression) {
-    if (!cronStep) return `${fmt(values[0]!)}/${step}`;
-    return values[0] === 0 ? `*/${step}` : `${values[0]}-${max}/${step}`;
+    if (!cron) return `${fmt(values[0]!)}/${step}`;
+    return values[0] === min ? `*/${step}` : `${values[0]}-${max}/${step}`;
   }
-  return values.map(fmt).join(',');
+  // Runs of three or more consecutive values as ranges: systemd's "09..17", cron's "9-17".
+  const out: string[] = [];
+  for (let i = 0; i < values.length; ) {
+    let j = i;
+    while (j + 1 < values.length && values[j + 1] === values[j]! + 1) j++;
+    if (j - i >= 2) out.push(`${fmt(values[i]!)}${cron ? '-' : '..'}${fmt(values[j]!)}`);
+    else for (let k = i; k <= j; k++) out.push(fmt(values[k]!));
+    i = j + 1;
+  }
+  return out.join(',');
 }
 
-// The grid as systemd calendar expressions, one per part, in the host's local zone.
-export function gridOnCalendar(parts: readonly GridPart[]): string[] {
-  return parts.map((p) => {
-    const time = `${field(p.hours, 23, true, false)}:${field(p.minutes, 59, true, false)}:${field(p.seconds, 59, true, false)}`;
-    return `${p.thursdays ? 'Thu ' : ''}*-*-* ${time}`;
-  });
+// The grid as systemd calendar expressions, one per part, in `zone`.
+export function gridOnCalendar(parts: readonly GridPart[], zone: string): string[] {
+  return parts.map((p) => `*-*-* ${field(p.hours, 0, 23, true, false)}:${field(p.minutes, 0, 59, true, false)}:${field(p.seconds, 0, 59, true, false)} ${zone}`);
 }
 
 // The grid as one five-field cron line; a UsageError when it needs seconds or several lines.
@@ -98,5 +101,5 @@ export function gridCron(parts: readonly GridPart[], intervalNs: bigint): string
   if (parts.length > 1 || part.seconds.length > 1 || part.seconds[0] !== 0) {
     throw new UsageError(`${what}: a cron schedule has whole minutes and one line; this grid needs ${parts.length > 1 ? `${parts.length} lines` : 'seconds'}`);
   }
-  return `${field(part.minutes, 59, false, true)} ${field(part.hours, 23, false, true)} * * ${part.thursdays ? '4' : '*'}`;
+  return `${field(part.minutes, 0, 59, false, true)} ${field(part.hours, 0, 23, false, true)} * * *`;
 }

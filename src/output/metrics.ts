@@ -76,7 +76,12 @@ export function createMetrics(prom: PromClient, states: () => readonly StateEven
       duration.labels(e.timer).observe(e.durationMs / 1000);
     },
     skip: (e: SkipEvent) => skips.labels(e.timer, e.reason).inc(e.skipped),
+    // Not metered: clock steps, and --persistent's reports of elapses missed while timerstack
+    // was not running (the catch-up run itself is counted as a run).
     clockStep: () => {},
+    missed: () => {},
+    catchUp: () => {},
+    problem: () => {},
   };
   return { reporter, text, contentType: registers[0]!.contentType };
 }
@@ -89,5 +94,8 @@ export function teeReporter(a: Reporter, b: Reporter): Reporter {
     run: (e) => (a.run(e), b.run(e)),
     skip: (e) => (a.skip(e), b.skip(e)),
     clockStep: (e) => (a.clockStep(e), b.clockStep(e)),
+    missed: (e) => (a.missed(e), b.missed(e)),
+    catchUp: (e) => (a.catchUp(e), b.catchUp(e)),
+    problem: (e) => (a.problem(e), b.problem(e)),
   };
 }

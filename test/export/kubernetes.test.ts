@@ -10,6 +10,7 @@ import { parseWords } from '../../src/grammar/words.js';
 import type { TimerSpec } from '../../src/kinds/kind.js';
 import { buildSpec } from '../../src/kinds/spec.js';
 import { parseTable } from '../../src/kinds/table.js';
+import { localZone } from '../../src/grammar/zone.js';
 
 const NOW = { nowNs: BigInt(Date.parse('2026-03-10T08:07:06Z')) * 1_000_000n, utcOffsetNs: 0n };
 const CTX = { cwd: '/srv/app', source: 'the test' };
@@ -46,9 +47,27 @@ describe('cronJob: what each option becomes', () => {
     ['1h', '0 * * * *'],
     ['6h', '0 */6 * * *'],
     ['1d', '0 0 * * *'],
-    ['1w', '0 0 * * 4'],
+    ['1w', '0 0 * * 1'],
   ])('every %s --align → schedule %s', (interval, schedule) => {
     expect(parts(['every', interval, '--align', '--', '/bin/true']).spec.schedule).toBe(schedule);
+  });
+
+  it.each([
+    [['cron', '*/15 9-17 * * 1-5'], '*/15 9-17 * * 1-5'],
+    [['cron', '0 12 1,15 * sun'], '0 12 1,15 * 0'],
+    [['cron', '0 0 1-31 * 1'], '0 0 1-31 * 1'],
+    [['cron', '@weekly'], '0 0 * * 0'],
+    [['cron', '0 0 */2 * *'], '0 0 */2 * *'],
+    [['cron', '0 30 4 * * *'], '30 4 * * *'],
+    [['calendar', 'Mon..Fri 09:30'], '30 9 * * 1-5'],
+    [['calendar', '*-01,07-01 00:00'], '0 0 1 */6 *'],
+    [['calendar', '*-02,05-01 00:00'], '0 0 1 2,5 *'],
+    [['calendar', '*:0/20'], '*/20 * * * *'],
+    [['calendar', 'daily'], '0 0 * * *'],
+  ])('%j → schedule %s, in the timer\'s zone', (words, schedule) => {
+    const p = parts([...words, '--tz', 'Asia/Tokyo', '--', '/bin/true']);
+    expect(p.spec.schedule).toBe(schedule);
+    expect(p.spec.timeZone).toBe('Asia/Tokyo');
   });
 
   it.each([
@@ -74,11 +93,12 @@ describe('cronJob: what each option becomes', () => {
     expect(parts(['every', '1h', '--align', '--shell', '--', 'date | tee -a log']).container.args).toEqual(['/bin/sh', '-c', 'date | tee -a log']);
   });
 
-  it('reads --persistent and --tz when the spec has them (they arrive with the calendar work)', () => {
-    const s = { ...spec(['every', '1d', '--align', '--', '/bin/true']), persistent: '/var/lib/x', zone: 'Europe/Berlin' };
-    const m = cronJob(s, CTX, OPTIONS) as { spec: Record<string, unknown> };
-    expect(m.spec.timeZone).toBe('Europe/Berlin');
-    expect(m.spec).not.toHaveProperty('startingDeadlineSeconds');
+  it('takes the zone from --tz (or the local zone), and lets --persistent catch up', () => {
+    const berlin = cronJob(spec(['every', '1d', '--align', '--tz', 'Europe/Berlin', '--', '/bin/true']), CTX, OPTIONS) as { spec: Record<string, unknown> };
+    expect(berlin.spec).toMatchObject({ schedule: '0 0 * * *', timeZone: 'Europe/Berlin', startingDeadlineSeconds: STARTING_DEADLINE_SECONDS });
+    expect(parts(['every', '15m', '--align', '--', '/bin/true']).spec.timeZone).toBe(localZone());
+    const persistent = cronJob(spec(['cron', '0 3 * * *', '--persistent', '/var/lib/ts/stamp', '--', '/bin/true']), CTX, OPTIONS) as { spec: Record<string, unknown> };
+    expect(persistent.spec).not.toHaveProperty('startingDeadlineSeconds');
   });
 });
 
@@ -95,6 +115,14 @@ describe('cronJob: refusals', () => {
     [['every', '5m', '--align', '--timeout', '1500ms', '--', '/bin/true'], '--timeout 1s500ms: Kubernetes counts in whole seconds (at least 1)'],
     [['every', '5m', '--align', '--count', '2', '--', '/bin/true'], '--count: a CronJob has no limit on its number of runs'],
     [['every', '5m', '--align'], 'no command after --: a CronJob runs a command on each elapse'],
+    [['cron', '0 0 L * *', '--', '/bin/true'], 'cron "0 0 L * *": a CronJob\'s cron has no L'],
+    [['cron', '*/10 * * * * *', '--', '/bin/true'], 'cron "*/10 * * * * *": a CronJob\'s resolution is one minute (no seconds field)'],
+    [['cron', '0 0 */2 * 1', '--', '/bin/true'], 'cron "0 0 */2 * 1": a stepped "*/N" day field with the other day field set is read differently by a CronJob (it would OR the days)'],
+    [['calendar', '2027-*-* 00:00', '--', '/bin/true'], 'calendar "2027-*-* 00:00": a cron schedule has no year'],
+    [['calendar', '*-*~01', '--', '/bin/true'], 'calendar "*-*~01": a cron schedule has no "~" (days from the month\'s end)'],
+    [['calendar', '*:*:0/15', '--', '/bin/true'], 'calendar "*:*:0/15": a CronJob\'s resolution is one minute (it runs at second 0)'],
+    [['calendar', 'Mon *-*-01 00:00', '--', '/bin/true'], 'calendar "Mon *-*-01 00:00": with both weekdays and days of the month, cron would run on either, systemd on both'],
+    [['every', '2d', '--align', '--', '/bin/true'], '--align every 2d: its days count from 1970-01-01, which a calendar expression cannot say (1d and 1w can be exported)'],
     [['every', '5m', '--align', '--name', 'Backup_DB', '--', '/bin/true'], 'the name "Backup_DB" cannot name a Kubernetes object (lowercase letters, digits and "-", at most 52; --name sets it)'],
   ])('%j: %s', (words, reason) => {
     expect(refusal(words)).toBe(reason);
@@ -107,13 +135,17 @@ const TABLE = [
   'sync: every 15m --align --overlap restart --kill-after 1m -- ./sync.sh',
   'report: every 1d --align --overlap parallel --shell -- ./report.sh | mail -s "daily report" ops@example.org',
   'weekly: every 1w --align -- /bin/cleanup "with spaces" 100%',
+  'nightly: cron \'0 3 * * *\' --tz Europe/Berlin --persistent /var/tmp/n.stamp -- /bin/nightly',
+  'office: calendar \'Mon..Fri 09:00\' --tz America/New_York -- /bin/standup',
+  'NOTE=hello',
+  '*/5 * * * * /bin/poll --quiet',
 ].join('\n');
 
 describe('the manifests and the CronJob schema', () => {
   const manifests = parseTable(TABLE, 'timers.txt', NOW).map((e) => cronJob(e.spec, CTX, { ...OPTIONS, namespace: 'batch-jobs' }));
 
   it('validates every manifest, as written in YAML and read back', () => {
-    expect(manifests.length).toBe(4);
+    expect(manifests.length).toBe(7);
     for (const m of manifests) {
       const back = parse(stringify(m, { lineWidth: 0 })) as Manifest;
       expect(back).toEqual(m);

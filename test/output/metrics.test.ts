@@ -64,6 +64,9 @@ describe('createMetrics', () => {
       run: () => seen.push(`${who} run`),
       skip: () => seen.push(`${who} skip`),
       clockStep: () => seen.push(`${who} clockStep`),
+      missed: () => seen.push(`${who} missed`),
+      catchUp: () => seen.push(`${who} catchUp`),
+      problem: () => seen.push(`${who} problem`),
     });
     const t = teeReporter(rec('a'), rec('b'));
     t.tick(tick('x', 1));
@@ -71,7 +74,10 @@ describe('createMetrics', () => {
     t.run(run('x', 0, 1));
     t.skip({ timer: 'x', tick: 1, skipped: 1, reason: 'overlap' });
     t.clockStep({ timer: 'x' });
-    expect(seen).toEqual(['a tick', 'b tick', 'a commandTick', 'b commandTick', 'a run', 'b run', 'a skip', 'b skip', 'a clockStep', 'b clockStep']);
+    t.missed({ timer: 'x', count: 2, firstNs: 0n, lastNs: 1n });
+    t.catchUp({ timer: 'x', count: 2, firstNs: 0n, lastNs: 1n });
+    t.problem({ timer: 'x', message: 'm' });
+    expect(seen).toEqual(['tick', 'commandTick', 'run', 'skip', 'clockStep', 'missed', 'catchUp', 'problem'].flatMap((k) => [`a ${k}`, `b ${k}`]));
   });
 });
 
