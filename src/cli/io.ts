@@ -21,6 +21,8 @@ export interface OutputMode {
   json: boolean;
   quiet: boolean;
   verbose: boolean;
+  // --metrics ADDR, as given.
+  metrics?: string;
 }
 
 // The package's version, from the package.json above this file (dist/cli/io.js, or the bundle

@@ -43,6 +43,10 @@ async function dispatch(argv: readonly string[], io: Io): Promise<ExitResult> {
     io.stdout.write(await completion(argv, io.env));
     return { code: EXIT.ok };
   }
+  if (first === 'export') {
+    const { exportCommand } = await import('./export-command.js');
+    return exportCommand(argv, io, () => help(io, 'export'));
+  }
   if (first === 'next') {
     const { nextCommand } = await import('./next.js');
     return nextCommand(argv, io);
@@ -55,6 +59,7 @@ async function dispatch(argv: readonly string[], io: Io): Promise<ExitResult> {
     json: words.options.has('json'),
     quiet: words.options.has('quiet'),
     verbose: words.options.has('verbose'),
+    ...(typeof words.options.get('metrics') === 'string' ? { metrics: words.options.get('metrics') as string } : {}),
   };
   if (words.command === 'run') {
     const { runTable } = await import('./run-table.js');

@@ -31,7 +31,7 @@ function tableOptions(file: string | undefined): TableOptions {
   return systemCrontab ? { systemCrontab, user: userInfo().username } : {};
 }
 
-function readFile(file: string): Buffer {
+export function readFile(file: string): Buffer {
   try {
     return readFileSync(file);
   } catch (err) {
@@ -40,7 +40,7 @@ function readFile(file: string): Buffer {
   }
 }
 
-async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+export async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
   return Buffer.concat(chunks);

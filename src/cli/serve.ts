@@ -8,6 +8,7 @@ import type { TimerSpec } from '../kinds/kind.js';
 import type { Loop } from '../loop/loop.js';
 import type { Formatter } from '../output/format.js';
 import { jsonFormatter } from '../output/json.js';
+import { teeReporter } from '../output/metrics.js';
 import { textFormatter } from '../output/text.js';
 import type { Reporter } from '../supervise/events.js';
 import type { MissedRange } from '../kinds/wall-clock.js';
@@ -52,9 +53,12 @@ export async function startSchedule(specs: TimerSpec[], mode: OutputMode, io: Io
   const makeRunner = await runnerFactory(options.commands || specs.some((s) => s.command), io.env);
 
   let schedule: Schedule | undefined;
+  // --metrics: listening before anything is armed; fed the same events as the streams.
+  const metrics = mode.metrics === undefined ? undefined : await import('../output/metrics-server.js').then((m) => m.startMetrics(mode.metrics!, () => schedule?.states() ?? []));
   const loop: Loop = new Loop({ onNotice: (n) => schedule?.notice(n), afterDispatch: () => batch.flush() });
   const batch = new StdoutBatch(io.stdout, () => loop.dispatching, () => loop.pause(), () => loop.resume());
-  const reporter = makeReporter(mode, out, err, (text) => batch.emit(text), toErr);
+  const streams = makeReporter(mode, out, err, (text) => batch.emit(text), toErr);
+  const reporter = metrics ? teeReporter(streams, metrics.reporter) : streams;
   schedule = new Schedule(loop, specs, reporter, makeRunner, Math.random, await persistence(specs));
   for (const spec of specs) if (spec.rule && spec.atNs === undefined) toErr(`${spec.name}: the schedule never elapses (${spec.rule.normalized}); nothing to do`);
   const running = schedule;
@@ -77,6 +81,7 @@ export async function startSchedule(specs: TimerSpec[], mode: OutputMode, io: Io
     stopCountdown?.();
     stops.detach();
     loop.close();
+    await metrics?.close();
   }
 }
 

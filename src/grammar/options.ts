@@ -8,7 +8,7 @@ import { parseDuration } from './duration.js';
 import { quote } from './quote.js';
 import { checkZone } from './zone.js';
 
-export type CommandName = 'once' | 'every' | 'at' | 'cron' | 'calendar' | 'run' | 'next' | 'completion';
+export type CommandName = 'once' | 'every' | 'at' | 'cron' | 'calendar' | 'run' | 'next' | 'export' | 'completion';
 export type TimerCommand = 'once' | 'every' | 'at' | 'cron' | 'calendar';
 
 export const TIMER_COMMANDS: readonly TimerCommand[] = ['once', 'every', 'at', 'cron', 'calendar'];
@@ -154,6 +154,16 @@ export const COMMANDS: readonly CommandDef[] = [
     ],
   },
   {
+    name: 'export',
+    usage: 'export systemd|kubernetes TABLE...|SPEC [options]',
+    positional: { name: 'systemd|kubernetes', describe: 'systemd (a .timer and a .service per timer) or kubernetes (a CronJob per timer)' },
+    describe: 'Write the timers of TABLE files, or one SPEC (once|every|at ... -- COMMAND), as systemd units or Kubernetes CronJobs.',
+    examples: [
+      ['timerstack export systemd timers.txt --dir ~/.config/systemd/user --user', 'a .timer and .service pair per line'],
+      ['timerstack export kubernetes --image app:1 every 5m --align -- ./sync.sh', 'one CronJob as YAML'],
+    ],
+  },
+  {
     name: 'completion',
     usage: 'completion [bash|zsh]',
     describe: 'Print a shell completion script (add `source <(timerstack completion)` to ~/.bashrc).',
@@ -187,11 +197,16 @@ export const VERBOSE = option({ name: 'verbose', short: 'v', type: 'flag', comma
 export const DRY_RUN = option({ name: 'dry-run', short: 'n', type: 'flag', commands: TIMERS, scope: 'process', describe: 'print the plan (clock, first expiration, interval, limits) and arm nothing', parse: flag });
 export const ITERATIONS = option({ name: 'iterations', short: 'n', type: 'count', arg: 'N', commands: ['next'], scope: 'process', describe: 'how many expirations to print (default 5)', parse: positiveCount });
 export const FROM = option({ name: 'from', type: 'time', arg: 'TIME', commands: ['next'], scope: 'process', describe: 'print the expirations strictly after TIME (default: now)', parse: text });
+export const METRICS = option({ name: 'metrics', type: 'string', arg: 'ADDR', commands: TIMERS_AND_RUN, scope: 'process', describe: 'serve Prometheus metrics over HTTP at ADDR: PORT or HOST:PORT on a loopback address (127.0.0.1:9464), unix:PATH, or public:HOST:PORT for any other address', parse: text });
+export const USER = option({ name: 'user', type: 'flag', commands: ['export'], scope: 'process', describe: 'systemd: units for a user\'s manager (systemctl --user)', parse: flag });
+export const DIR = option({ name: 'dir', type: 'string', arg: 'DIR', commands: ['export'], scope: 'process', describe: 'systemd: write the units into DIR (created if missing) instead of standard output', parse: text });
+export const IMAGE = option({ name: 'image', type: 'string', arg: 'IMAGE', commands: ['export'], scope: 'process', describe: 'kubernetes: the container image that has the commands (required)', parse: text });
+export const NAMESPACE = option({ name: 'namespace', type: 'string', arg: 'NS', commands: ['export'], scope: 'process', describe: 'kubernetes: the namespace of the CronJobs', parse: text });
 export const CHECK = option({ name: 'check', type: 'flag', commands: ['run'], scope: 'process', describe: 'validate the table, print the plan, arm nothing', parse: flag });
 
 export const OPTIONS: readonly OptionDef[] = [
   COUNT, FOR, UNTIL, AFTER, ALIGN, CLOCK, LATE, JITTER, OVERLAP, TIMEOUT, KILL_AFTER, SHELL, FAIL_FAST, TZ, PERSISTENT, NAME,
-  JSON_OUTPUT, QUIET, VERBOSE, DRY_RUN, ITERATIONS, FROM, CHECK,
+  JSON_OUTPUT, QUIET, VERBOSE, DRY_RUN, ITERATIONS, FROM, CHECK, METRICS, USER, DIR, IMAGE, NAMESPACE,
 ];
 
 export const GLOBAL_OPTIONS: readonly { name: string; short: string; describe: string }[] = [

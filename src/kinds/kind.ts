@@ -17,6 +17,8 @@ export interface TimerSpec {
   delayNs?: bigint;
   atNs?: bigint;
   intervalNs: bigint;
+  // every --align: the first expiration is on the local wall-clock grid of the interval.
+  align?: boolean;
   count?: number;
   forNs?: bigint;
   untilNs?: bigint;
@@ -80,6 +82,29 @@ export interface Kind {
   timer(spec: TimerSpec): TimerOptions | undefined;
   // Its schedule in a plan line ("first in 5s, then every 5s") and in a plan object.
   plan(spec: TimerSpec): SchedulePlan;
+  // Its schedule as a systemd .timer unit runs it; a UsageError says why it cannot be. A kind
+  // without this hook is refused by `timerstack export systemd`.
+  systemd?(spec: TimerSpec): SystemdSchedule;
+  // Its schedule as a Kubernetes CronJob's; a UsageError says why it cannot be. A kind without
+  // this hook is refused by `timerstack export kubernetes`.
+  cronSchedule?(spec: TimerSpec): CronSchedule;
+}
+
+// The schedule lines of a .timer unit: monotonic spans (ns) or calendar expressions.
+export interface SystemdSchedule {
+  // OnActiveSec=: the first elapse, after the timer unit is started.
+  onActiveNs?: bigint;
+  // OnUnitActiveSec=: each further elapse, after the service last started.
+  onUnitActiveNs?: bigint;
+  // OnCalendar= expressions; the timer elapses whenever any of them does.
+  onCalendar?: string[];
+}
+
+// A CronJob's schedule: five cron fields, read in `timeZone` (an IANA name; absent: the zone of
+// the cluster's controller manager).
+export interface CronSchedule {
+  schedule: string;
+  timeZone?: string;
 }
 
 export interface SchedulePlan {

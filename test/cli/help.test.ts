@@ -116,7 +116,7 @@ describe('completion(): the --get-yargs-completions protocol', () => {
   it.each(COMMANDS.filter((c) => c.name !== 'completion').map((c) => c.name))('after timerstack %s: its options from the table', async (name) => {
     const expected = [...optionsFor(name).map((o) => `--${o.name}`), '--help'];
     expect(await words(name, '--')).toEqual(expected);
-    if (name !== 'run') expect(await words(name, '')).toEqual(expected);
+    if (name !== 'run' && name !== 'export') expect(await words(name, '')).toEqual(expected);
   });
 
   it('offers no option twice, and filters by what is typed', async () => {
@@ -152,7 +152,12 @@ describe('completion(): the --get-yargs-completions protocol', () => {
 
   it('after a value: options again', async () => {
     expect(await words('every', '5s', '--clock', 'boottime', '--c')).toEqual(['--count']);
-    expect(await words('run', 'timers.txt', '')).toEqual(['--json', '--quiet', '--verbose', '--check', '--help']);
+    expect(await words('run', 'timers.txt', '')).toEqual(['--json', '--quiet', '--verbose', '--check', '--metrics', '--help']);
+  });
+
+  it('export takes a target first', async () => {
+    expect(await words('export', '')).toEqual(['systemd', 'kubernetes']);
+    expect(await words('export', 'k')).toEqual(['kubernetes']);
   });
 
   it('completion takes a shell; help takes a command', async () => {
