@@ -34,7 +34,7 @@ async function dispatch(argv: readonly string[], io: Io): Promise<ExitResult> {
     line(io.stdout, version());
     return { code: EXIT.ok };
   }
-  if (first === undefined) throw new UsageError('missing command (once, every, at, run or completion)');
+  if (first === undefined) throw new UsageError('missing command (once, every, at, retry, run or completion)');
   if (first === '--help' || first === '-h' || first === 'help') {
     return help(io, first === 'help' ? (argv[1] as CommandName | undefined) : undefined);
   }

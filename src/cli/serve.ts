@@ -11,6 +11,7 @@ import { jsonFormatter } from '../output/json.js';
 import { textFormatter } from '../output/text.js';
 import type { Reporter } from '../supervise/events.js';
 import type { RunnerFactory, Schedule } from '../supervise/schedule.js';
+import type { Supervisor } from '../supervise/supervisor.js';
 import { colorLevel, line, type ExitResult, type Io, type OutputMode } from './io.js';
 import { makeReporter } from './reporter.js';
 import { StdoutBatch } from './stdout-batch.js';
@@ -37,10 +38,12 @@ export interface ScheduleControl {
 
 // Arms the specs, reports on the streams, and resolves with how the process should end.
 export async function startSchedule(specs: TimerSpec[], mode: OutputMode, io: Io, options: ServeOptions = {}): Promise<ExitResult> {
-  const [{ Loop }, { Schedule }, { raiseFdLimit }] = await Promise.all([
+  const retrying = specs.length === 1 && specs[0]!.kind === 'retry';
+  const [{ Loop }, { Schedule }, { raiseFdLimit }, retry] = await Promise.all([
     import('../loop/loop.js'),
     import('../supervise/schedule.js'),
     import('../native/fd-limit.js'),
+    retrying ? import('../supervise/retry.js') : undefined,
   ]);
   raiseFdLimit();
   const errChalk = new Chalk({ level: colorLevel(io.env, io.stderr.isTTY) });
@@ -49,11 +52,12 @@ export async function startSchedule(specs: TimerSpec[], mode: OutputMode, io: Io
   const toErr = (text: string) => line(io.stderr, mode.json ? text : `timerstack: ${text}`);
   const makeRunner = await runnerFactory(options.commands || specs.some((s) => s.command), io.env);
 
-  let schedule: Schedule | undefined;
+  let schedule: Supervisor | undefined;
   const loop: Loop = new Loop({ onNotice: (n) => schedule?.notice(n), afterDispatch: () => batch.flush() });
   const batch = new StdoutBatch(io.stdout, () => loop.dispatching, () => loop.pause(), () => loop.resume());
   const reporter = makeReporter(mode, out, err, (text) => batch.emit(text), toErr);
-  schedule = new Schedule(loop, specs, reporter, makeRunner);
+  const table = retry ? undefined : new Schedule(loop, specs, reporter, makeRunner);
+  schedule = table ?? new retry!.Retry(loop, specs[0]!, reporter, makeRunner);
   const running = schedule;
 
   const stops = watchStops(io, running, loop, options.stopSignals ?? STOP_SIGNALS, () => {
@@ -62,7 +66,7 @@ export async function startSchedule(specs: TimerSpec[], mode: OutputMode, io: Io
   let stopCountdown: (() => void) | undefined;
   try {
     running.start();
-    options.attach?.({ schedule: running, loop, reporter, formatter: err, stderr: toErr });
+    if (table) options.attach?.({ schedule: table, loop, reporter, formatter: err, stderr: toErr });
     if (options.countdown && io.stderr.isTTY && !mode.quiet && !mode.json) {
       const { startCountdown } = await import('./countdown.js');
       stopCountdown = startCountdown(loop, () => running.remaining(), (text) => io.stderr.write(text), errChalk);

@@ -4,11 +4,12 @@
 import { UsageError } from '../errors.js';
 import { CLOCK_NAMES } from '../native/clocks.js';
 import { OVERLAP_POLICIES } from '../exec/overlap.js';
+import { parseBackoff } from './backoff.js';
 import { parseDuration } from './duration.js';
 import { quote } from './quote.js';
 
-export type CommandName = 'once' | 'every' | 'at' | 'run' | 'completion';
-export type TimerCommand = 'once' | 'every' | 'at';
+export type CommandName = 'once' | 'every' | 'at' | 'retry' | 'run' | 'completion';
+export type TimerCommand = 'once' | 'every' | 'at' | 'retry';
 
 export type OptionType = 'duration' | 'time' | 'count' | 'choice' | 'string' | 'flag';
 
@@ -67,8 +68,8 @@ function positiveCount(value: string): number {
   return Number(value);
 }
 
-const TIMERS = ['once', 'every', 'at'] as const;
-const TIMERS_AND_RUN = ['once', 'every', 'at', 'run'] as const;
+const TIMERS_AND_RETRY = ['once', 'every', 'at', 'retry'] as const;
+const ALL_BUT_COMPLETION = ['once', 'every', 'at', 'retry', 'run'] as const;
 
 export const COMMANDS: readonly CommandDef[] = [
   {
@@ -103,6 +104,16 @@ export const COMMANDS: readonly CommandDef[] = [
     ],
   },
   {
+    name: 'retry',
+    usage: 'retry [options] -- COMMAND [ARG...]',
+    describe: 'Run COMMAND until it succeeds, waiting longer after each failure (exponential backoff).',
+    examples: [
+      ['timerstack retry -- curl -fsS http://localhost:8080/health', 'up to 10 attempts, waiting 1s, 2s, 4s … between them'],
+      ['timerstack retry --for 2m --backoff 500ms:2:10s -- pg_isready', 'for at most 2 minutes, waits from 0.5s doubling up to 10s'],
+      ['timerstack retry --attempts 3 --timeout 30s -- ./flaky-test.sh', '3 attempts, each stopped after 30s'],
+    ],
+  },
+  {
     name: 'run',
     usage: 'run FILE|- [options]',
     positional: { name: 'FILE', describe: 'a table of timers, one per line (- reads standard input)' },
@@ -125,28 +136,30 @@ function option<T>(def: OptionDef<T>): OptionDef<T> {
 }
 
 export const COUNT = option({ name: 'count', type: 'count', arg: 'N', commands: ['every'], scope: 'timer', describe: 'stop after N expirations', parse: positiveCount });
-export const FOR = option({ name: 'for', type: 'duration', arg: 'DURATION', commands: ['every'], scope: 'timer', describe: 'stop after DURATION', parse: parseDuration });
+export const FOR = option({ name: 'for', type: 'duration', arg: 'DURATION', commands: ['every', 'retry'], scope: 'timer', describe: 'stop after DURATION (retry: give up after DURATION, a running attempt included: status 124)', parse: parseDuration });
 export const UNTIL = option({ name: 'until', type: 'time', arg: 'TIME', commands: ['every'], scope: 'timer', describe: 'stop at wall-clock TIME', parse: text });
 export const AFTER = option({ name: 'after', type: 'duration', arg: 'DELAY', commands: ['every'], scope: 'timer', describe: 'first expiration after DELAY (0 = at once) instead of one interval', parse: parseDuration });
 export const ALIGN = option({ name: 'align', type: 'flag', commands: ['every'], scope: 'timer', describe: 'fire on local wall-clock multiples of the interval (every 1m: at :00)', parse: flag });
-export const CLOCK = option({ name: 'clock', type: 'choice', arg: 'CLOCK', choices: CLOCK_CHOICES, commands: TIMERS, scope: 'timer', describe: 'the timer\'s clock: monotonic (default; realtime for at and --align), boottime (counts during suspend), realtime, or the -alarm clocks (wake the machine; need CAP_WAKE_ALARM)', parse: choice('clock', CLOCK_CHOICES) });
+export const CLOCK = option({ name: 'clock', type: 'choice', arg: 'CLOCK', choices: CLOCK_CHOICES, commands: TIMERS_AND_RETRY, scope: 'timer', describe: 'the timer\'s clock: monotonic (default; realtime for at and --align), boottime (counts during suspend), realtime, or the -alarm clocks (wake the machine; need CAP_WAKE_ALARM)', parse: choice('clock', CLOCK_CHOICES) });
 export const LATE = option({ name: 'late', type: 'choice', arg: 'POLICY', choices: LATE_CHOICES, commands: ['at'], scope: 'timer', describe: 'a TIME already past: error (default) or run now', parse: choice('policy', LATE_CHOICES) });
-export const JITTER = option({ name: 'jitter', type: 'duration', arg: 'DURATION', commands: TIMERS, scope: 'timer', describe: 'delay each expiration\'s event or run by a random time up to DURATION', parse: parseDuration });
+export const JITTER = option({ name: 'jitter', type: 'duration', arg: 'DURATION', commands: TIMERS_AND_RETRY, scope: 'timer', describe: 'delay each expiration\'s event or run by a random time up to DURATION (retry: add it to each wait)', parse: parseDuration });
 export const OVERLAP = option({ name: 'overlap', type: 'choice', arg: 'POLICY', choices: OVERLAP_CHOICES, commands: ['every'], scope: 'timer', describe: 'a tick while the command still runs: skip (default, reported), queue, parallel, restart', parse: choice('policy', OVERLAP_CHOICES) });
-export const TIMEOUT = option({ name: 'timeout', type: 'duration', arg: 'DURATION', commands: TIMERS, scope: 'timer', describe: 'SIGTERM a run (and its process group) after DURATION', parse: parseDuration });
-export const KILL_AFTER = option({ name: 'kill-after', type: 'duration', arg: 'DURATION', commands: TIMERS, scope: 'timer', describe: 'SIGKILL a process group still running DURATION after its SIGTERM (--timeout, --overlap restart, a relayed signal; default 10s)', parse: parseDuration });
-export const SHELL = option({ name: 'shell', type: 'flag', commands: TIMERS, scope: 'timer', describe: 'run COMMAND as one string through sh -c (never a shell otherwise)', parse: flag });
+export const TIMEOUT = option({ name: 'timeout', type: 'duration', arg: 'DURATION', commands: TIMERS_AND_RETRY, scope: 'timer', describe: 'SIGTERM a run (and its process group) after DURATION', parse: parseDuration });
+export const KILL_AFTER = option({ name: 'kill-after', type: 'duration', arg: 'DURATION', commands: TIMERS_AND_RETRY, scope: 'timer', describe: 'SIGKILL a process group still running DURATION after its SIGTERM (--timeout, --overlap restart, a relayed signal; default 10s)', parse: parseDuration });
+export const SHELL = option({ name: 'shell', type: 'flag', commands: TIMERS_AND_RETRY, scope: 'timer', describe: 'run COMMAND as one string through sh -c (never a shell otherwise)', parse: flag });
 export const FAIL_FAST = option({ name: 'fail-fast', type: 'flag', commands: ['every'], scope: 'timer', describe: 'stop at the first failing run and exit with its status', parse: flag });
-export const NAME = option({ name: 'name', type: 'string', arg: 'NAME', commands: TIMERS, scope: 'timer', describe: 'the timer\'s name in events and TIMERSTACK_TIMER (default: timer; in run files, the name before the colon or line-N)', parse: text });
-export const JSON_OUTPUT = option({ name: 'json', type: 'flag', commands: TIMERS_AND_RUN, scope: 'process', describe: 'events as NDJSON, one object per line', parse: flag });
-export const QUIET = option({ name: 'quiet', short: 'q', type: 'flag', commands: TIMERS_AND_RUN, scope: 'process', describe: 'no events on stdout (failed runs and skipped ticks still go to stderr)', parse: flag });
-export const VERBOSE = option({ name: 'verbose', short: 'v', type: 'flag', commands: TIMERS_AND_RUN, scope: 'process', describe: 'with a command: every tick and run result on stderr', parse: flag });
-export const DRY_RUN = option({ name: 'dry-run', short: 'n', type: 'flag', commands: TIMERS, scope: 'process', describe: 'print the plan (clock, first expiration, interval, limits) and arm nothing', parse: flag });
+export const NAME = option({ name: 'name', type: 'string', arg: 'NAME', commands: TIMERS_AND_RETRY, scope: 'timer', describe: 'the timer\'s name in events and TIMERSTACK_TIMER (default: timer; in run files, the name before the colon or line-N)', parse: text });
+export const JSON_OUTPUT = option({ name: 'json', type: 'flag', commands: ALL_BUT_COMPLETION, scope: 'process', describe: 'events as NDJSON, one object per line', parse: flag });
+export const QUIET = option({ name: 'quiet', short: 'q', type: 'flag', commands: ALL_BUT_COMPLETION, scope: 'process', describe: 'no events on stdout (failed runs and skipped ticks still go to stderr)', parse: flag });
+export const VERBOSE = option({ name: 'verbose', short: 'v', type: 'flag', commands: ALL_BUT_COMPLETION, scope: 'process', describe: 'with a command: every tick and run result on stderr', parse: flag });
+export const DRY_RUN = option({ name: 'dry-run', short: 'n', type: 'flag', commands: TIMERS_AND_RETRY, scope: 'process', describe: 'print the plan (clock, first expiration, interval, limits) and arm nothing', parse: flag });
+export const ATTEMPTS = option({ name: 'attempts', type: 'count', arg: 'N', commands: ['retry'], scope: 'timer', describe: 'give up after N attempts (default 10; without limit when --for is given)', parse: positiveCount });
+export const BACKOFF = option({ name: 'backoff', type: 'string', arg: 'INITIAL[:FACTOR[:MAX]]', commands: ['retry'], scope: 'timer', describe: 'the wait after the first failure, what each wait is multiplied by, and the longest wait (default 1s:2:10m)', parse: parseBackoff });
 export const CHECK = option({ name: 'check', type: 'flag', commands: ['run'], scope: 'process', describe: 'validate the table, print the plan, arm nothing', parse: flag });
 
 export const OPTIONS: readonly OptionDef[] = [
   COUNT, FOR, UNTIL, AFTER, ALIGN, CLOCK, LATE, JITTER, OVERLAP, TIMEOUT, KILL_AFTER, SHELL, FAIL_FAST, NAME,
-  JSON_OUTPUT, QUIET, VERBOSE, DRY_RUN, CHECK,
+  ATTEMPTS, BACKOFF, JSON_OUTPUT, QUIET, VERBOSE, DRY_RUN, CHECK,
 ];
 
 export const GLOBAL_OPTIONS: readonly { name: string; short: string; describe: string }[] = [

@@ -70,10 +70,11 @@ export function* wordTokens(words: readonly string[], helpWords = true): Generat
 
 // The command word: one of the table's, and for a table line one of its timer commands.
 export function commandOf(word: string | undefined, context: 'cli' | 'table'): CommandName {
-  if (word === undefined) throw new UsageError('missing command (once, every, at, run)');
+  if (word === undefined) throw new UsageError('missing command (once, every, at, retry, run)');
   const command = commandNames.get(word);
+  if (context === 'table' && command === 'retry') throw new UsageError('retry runs one command until it succeeds: use it on the command line, not in a table');
   if (!command || (context === 'table' && (command === 'run' || command === 'completion'))) {
-    const allowed = context === 'table' ? 'once, every or at' : 'once, every, at, run or completion';
+    const allowed = context === 'table' ? 'once, every or at' : 'once, every, at, retry, run or completion';
     throw new UsageError(`unknown command ${quote(word)} (use ${allowed})`);
   }
   return command;

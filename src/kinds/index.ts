@@ -4,8 +4,9 @@ import { at } from './at.js';
 import { every } from './every.js';
 import type { Kind } from './kind.js';
 import { once } from './once.js';
+import { retry } from './retry.js';
 
-export const KINDS: Readonly<Record<TimerCommand, Kind>> = { once, every, at };
+export const KINDS: Readonly<Record<TimerCommand, Kind>> = { once, every, at, retry };
 
 export function kindOf(name: TimerCommand): Kind {
   return KINDS[name];

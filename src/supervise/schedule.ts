@@ -11,6 +11,7 @@ import type { TimerSpec } from '../kinds/kind.js';
 import type { Expiration, Loop, LoopNotice } from '../loop/loop.js';
 import { Entry } from './entry.js';
 import type { Reporter, StateEvent, TickEvent } from './events.js';
+import type { Supervisor, SupervisorEnd } from './supervisor.js';
 
 export interface RunnerHooks {
   // Calls `fn` after `delayNs` (on the loop's monotonic clock); returns a cancel function.
@@ -21,11 +22,9 @@ export interface RunnerHooks {
 
 export type RunnerFactory = (spec: TimerSpec, hooks: RunnerHooks) => CommandRunner;
 
-export interface ScheduleEnd {
-  status: number;
-}
+export type ScheduleEnd = SupervisorEnd;
 
-export class Schedule {
+export class Schedule implements Supervisor {
   private entries: Entry[];
   // Entries a reload removed whose command still runs (stop() relays signals to them too).
   private readonly retiring = new Set<Entry>();
