@@ -26,6 +26,10 @@ export interface ServeOptions {
   commands?: boolean;
   // Called with the running schedule (the table command hooks SIGHUP reloads here).
   attach?: (control: ScheduleControl) => void;
+  // Instead of the reporter the output mode chooses (--watch draws the screen itself).
+  reporter?: Reporter;
+  // Capture each run's stdout and stderr into its result (--watch).
+  capture?: boolean;
 }
 
 export interface ScheduleControl {
@@ -50,12 +54,12 @@ export async function startSchedule(specs: TimerSpec[], mode: OutputMode, io: Io
   const out: Formatter = mode.json ? jsonFormatter : textFormatter(new Chalk({ level: colorLevel(io.env, io.stdout.isTTY) }));
   const err: Formatter = mode.json ? jsonFormatter : textFormatter(errChalk);
   const toErr = (text: string) => line(io.stderr, mode.json ? text : `timerstack: ${text}`);
-  const makeRunner = await runnerFactory(options.commands || specs.some((s) => s.command), io.env);
+  const makeRunner = await runnerFactory(options.commands || specs.some((s) => s.command), io.env, options.capture ?? false);
 
   let schedule: Supervisor | undefined;
   const loop: Loop = new Loop({ onNotice: (n) => schedule?.notice(n), afterDispatch: () => batch.flush() });
   const batch = new StdoutBatch(io.stdout, () => loop.dispatching, () => loop.pause(), () => loop.resume());
-  const reporter = makeReporter(mode, out, err, (text) => batch.emit(text), toErr);
+  const reporter = options.reporter ?? makeReporter(mode, out, err, (text) => batch.emit(text), toErr);
   const table = retry ? undefined : new Schedule(loop, specs, reporter, makeRunner);
   schedule = table ?? new retry!.Retry(loop, specs[0]!, reporter, makeRunner);
   const running = schedule;
@@ -83,7 +87,7 @@ export async function startSchedule(specs: TimerSpec[], mode: OutputMode, io: Io
 
 // The factory of command runners, with execa loaded before arming (so the first run is not late
 // by the time it takes to load); without commands, nothing is loaded.
-async function runnerFactory(needed: boolean, env: NodeJS.ProcessEnv): Promise<RunnerFactory> {
+async function runnerFactory(needed: boolean, env: NodeJS.ProcessEnv, capture: boolean): Promise<RunnerFactory> {
   if (!needed) return () => { throw new Error('no command runner was loaded'); };
   const { CommandRunner, loadExeca } = await import('../exec/runner.js');
   await loadExeca();
@@ -99,6 +103,7 @@ async function runnerFactory(needed: boolean, env: NodeJS.ProcessEnv): Promise<R
       onResult: hooks.onResult,
       onSkip: hooks.onSkip,
       env,
+      capture,
     });
 }
 

@@ -5,6 +5,7 @@ import { commandEnv, commandLine } from './command-line.js';
 import { groupAlive, killGroup } from './groups.js';
 import type { OverlapPolicy } from './overlap.js';
 import { oneLine, startError, statusOf, type ProcessEnd, type RunResult, type SkipReason, type TickContext } from './result.js';
+import { OutputCapture } from './capture.js';
 import { loadExeca, loadedExeca, spawnCommand, type Execa, type Subprocess } from './spawn.js';
 
 export type { OverlapPolicy } from './overlap.js';
@@ -25,6 +26,8 @@ export interface CommandOptions {
   onResult: (result: RunResult) => void;
   onSkip: (ctx: TickContext, reason: SkipReason) => void;
   env?: NodeJS.ProcessEnv;
+  // Capture each run's stdout and stderr (one pipe) into its result instead of passing them on.
+  capture?: boolean;
 }
 
 interface Run {
@@ -36,6 +39,7 @@ interface Run {
   // Set once we have signalled its group (timeout, restart, stop): the SIGKILL deadline.
   cancelKill: (() => void) | undefined;
   cancelTimeout: (() => void) | undefined;
+  capture: OutputCapture | undefined;
 }
 
 export class CommandRunner {
@@ -121,6 +125,7 @@ export class CommandRunner {
       timedOut: false,
       cancelKill: undefined,
       cancelTimeout: undefined,
+      capture: undefined,
     };
     this.runs.add(run);
     const execa = loadedExeca();
@@ -150,7 +155,9 @@ export class CommandRunner {
     const [file, args] = line;
     let subprocess: Subprocess;
     try {
-      subprocess = spawnCommand(execa, file, args, commandEnv(this.options.env ?? process.env, run.ctx));
+      if (this.options.capture) run.capture = new OutputCapture();
+      subprocess = spawnCommand(execa, file, args, commandEnv(this.options.env ?? process.env, run.ctx), run.capture?.writeFd);
+      run.capture?.spawned();
     } catch (err) {
       this.options.onStart?.(run.ctx.tick, undefined);
       return this.finish(run, { errorCode: (err as NodeJS.ErrnoException).code ?? 'EEXECA' }, oneLine(err));
@@ -216,6 +223,7 @@ export class CommandRunner {
       }
     }
     const durationMs = run.startedAt === 0 ? 0 : Math.round((performance.now() - run.startedAt) * 1000) / 1000;
+    const output = run.capture?.finish();
     this.options.onResult({
       timer: run.ctx.timer,
       tick: run.ctx.tick,
@@ -226,6 +234,7 @@ export class CommandRunner {
       timedOut: end.timedOut ?? false,
       durationMs,
       error,
+      ...(output !== undefined ? { output } : {}),
     });
     this.next();
   }

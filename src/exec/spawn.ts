@@ -42,7 +42,11 @@ const OPTIONS = {
 
 export type Subprocess = ResultPromise<typeof OPTIONS & { env: Record<string, string> }>;
 
-// Starts `file args` with exactly `env`; throws synchronously only for arguments execa refuses.
-export function spawnCommand(execa: Execa, file: string, args: readonly string[], env: Record<string, string>): Subprocess {
-  return execa(file, args, { ...OPTIONS, env });
+// Starts `file args` with exactly `env`, its stdout and stderr on `outputFd` when given (else
+// timerstack's own); throws synchronously only for arguments execa refuses.
+export function spawnCommand(execa: Execa, file: string, args: readonly string[], env: Record<string, string>, outputFd?: number): Subprocess {
+  if (outputFd === undefined) return execa(file, args, { ...OPTIONS, env });
+  // execa's types allow only the fds 3 to 9 here; any open fd works, passed on to spawn() as is.
+  const captured = { ...OPTIONS, env, stdout: outputFd, stderr: outputFd } as unknown as typeof OPTIONS & { env: Record<string, string> };
+  return execa(file, args, captured);
 }

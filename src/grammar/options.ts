@@ -91,6 +91,7 @@ export const COMMANDS: readonly CommandDef[] = [
       ['timerstack every 5s -- ./backup.sh', 'drift-free, overlap-safe periodic runs'],
       ['timerstack every 1s --json | jq .tick', 'events as NDJSON in a pipeline'],
       ['timerstack every 1m --align --count 60 -- date', 'at :00 of each minute, 60 times'],
+      ['timerstack every 2s --watch -- df -h /', 'watch(1) on the drift-free grid (on a terminal)'],
     ],
   },
   {
@@ -155,11 +156,15 @@ export const VERBOSE = option({ name: 'verbose', short: 'v', type: 'flag', comma
 export const DRY_RUN = option({ name: 'dry-run', short: 'n', type: 'flag', commands: TIMERS_AND_RETRY, scope: 'process', describe: 'print the plan (clock, first expiration, interval, limits) and arm nothing', parse: flag });
 export const ATTEMPTS = option({ name: 'attempts', type: 'count', arg: 'N', commands: ['retry'], scope: 'timer', describe: 'give up after N attempts (default 10; without limit when --for is given)', parse: positiveCount });
 export const BACKOFF = option({ name: 'backoff', type: 'string', arg: 'INITIAL[:FACTOR[:MAX]]', commands: ['retry'], scope: 'timer', describe: 'the wait after the first failure, what each wait is multiplied by, and the longest wait (default 1s:2:10m)', parse: parseBackoff });
+export const WATCH = option({ name: 'watch', type: 'flag', commands: ['every'], scope: 'process', describe: 'on a terminal: show COMMAND\'s output full-screen, redrawn on every tick under a header (first run at once)', parse: flag });
+export const DIFFERENCES = option({ name: 'differences', type: 'flag', commands: ['every'], scope: 'process', describe: 'with --watch: highlight what changed since the run before', parse: flag });
+export const EXIT_ON_CHANGE = option({ name: 'exit-on-change', type: 'flag', commands: ['every'], scope: 'process', describe: 'with --watch: exit 0 when the visible output changes', parse: flag });
+export const EXIT_ON_ERROR = option({ name: 'exit-on-error', type: 'flag', commands: ['every'], scope: 'process', describe: 'with --watch: exit when a run fails, with its status', parse: flag });
 export const CHECK = option({ name: 'check', type: 'flag', commands: ['run'], scope: 'process', describe: 'validate the table, print the plan, arm nothing', parse: flag });
 
 export const OPTIONS: readonly OptionDef[] = [
   COUNT, FOR, UNTIL, AFTER, ALIGN, CLOCK, LATE, JITTER, OVERLAP, TIMEOUT, KILL_AFTER, SHELL, FAIL_FAST, NAME,
-  ATTEMPTS, BACKOFF, JSON_OUTPUT, QUIET, VERBOSE, DRY_RUN, CHECK,
+  ATTEMPTS, BACKOFF, JSON_OUTPUT, QUIET, VERBOSE, DRY_RUN, WATCH, DIFFERENCES, EXIT_ON_CHANGE, EXIT_ON_ERROR, CHECK,
 ];
 
 export const GLOBAL_OPTIONS: readonly { name: string; short: string; describe: string }[] = [
