@@ -28,6 +28,7 @@ export { Timer, type ArmOptions } from './lib/timer.js';
 export { Loop, LoopTimer, type Expiration, type TimerOptions, type LoopOptions, type LoopNotice } from './loop/loop.js';
 export { defaultLoop } from './lib/default-loop.js';
 export { once, every, type OnceOptions, type EveryOptions } from './lib/api.js';
+export { cron, calendar, nextElapses, type CalendarOptions, type CalendarKind } from './lib/calendar-api.js';
 export type { Duration } from './lib/duration-input.js';
 export { parseDuration, formatDuration } from './grammar/duration.js';
 export { TimerstackError, UsageError, SyscallError, PlatformError } from './errors.js';

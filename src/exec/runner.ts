@@ -28,6 +28,11 @@ export interface CommandOptions {
   env?: NodeJS.ProcessEnv;
   // Capture each run's stdout and stderr (one pipe) into its result instead of passing them on.
   capture?: boolean;
+  // The shell for `shell` (default /bin/sh), variables added to the environment, and text for the
+  // command's standard input (a crontab job's).
+  shellPath?: string;
+  extraEnv?: Readonly<Record<string, string>>;
+  input?: string;
 }
 
 interface Run {
@@ -147,7 +152,7 @@ export class CommandRunner {
   private spawn(run: Run, execa: Execa): void {
     run.state = 'running';
     run.startedAt = performance.now();
-    const line = commandLine(this.options.argv, this.options.shell);
+    const line = commandLine(this.options.argv, this.options.shell, this.options.shellPath);
     if (!line) {
       this.options.onStart?.(run.ctx.tick, undefined);
       return this.finish(run, { errorCode: 'EINVAL' }, 'no command given');
@@ -156,7 +161,8 @@ export class CommandRunner {
     let subprocess: Subprocess;
     try {
       if (this.options.capture) run.capture = new OutputCapture();
-      subprocess = spawnCommand(execa, file, args, commandEnv(this.options.env ?? process.env, run.ctx), run.capture?.writeFd);
+      const env = commandEnv(this.options.env ?? process.env, run.ctx, this.options.extraEnv);
+      subprocess = spawnCommand(execa, file, args, env, { input: this.options.input, outputFd: run.capture?.writeFd });
       run.capture?.spawned();
     } catch (err) {
       this.options.onStart?.(run.ctx.tick, undefined);

@@ -1,5 +1,5 @@
 // The schedule's events as NDJSON objects, one line each, snake_case, instants in ISO 8601 UTC.
-import { formatInstant } from '../grammar/time.js';
+import { formatInstant, formatZoned } from '../grammar/time.js';
 import type { Formatter } from './format.js';
 
 function us(n: number): number {
@@ -8,7 +8,7 @@ function us(n: number): number {
 
 export const jsonFormatter: Formatter = {
   tick: (r) =>
-    `{"event":"tick","timer":${JSON.stringify(r.timer)},"tick":${r.tick},"expirations":${r.expirations},"time":"${formatInstant(r.timeNs)}","scheduled":"${formatInstant(r.scheduledNs)}","lateness_us":${us(r.latenessUs)}}`,
+    `{"event":"tick","timer":${JSON.stringify(r.timer)},"tick":${r.tick},"expirations":${r.expirations},"time":"${formatInstant(r.timeNs)}","scheduled":"${formatInstant(r.scheduledNs)}",${r.zone === undefined ? '' : `"scheduled_local":"${formatZoned(r.scheduledNs, r.zone)}",`}"lateness_us":${us(r.latenessUs)}}`,
   run: (r) =>
     JSON.stringify({
       event: 'run',
@@ -40,6 +40,9 @@ export const jsonFormatter: Formatter = {
     JSON.stringify({ event: 'give_up', timer: e.timer, attempts: e.attempts, reason: e.reason, status: e.status, time: formatInstant(e.timeNs) }),
   skip: (r) => JSON.stringify({ event: 'skip', timer: r.timer, tick: r.tick, skipped: r.skipped, reason: r.reason }),
   clockStep: (e) => JSON.stringify({ event: 'clock-step', timer: e.timer }),
+  missed: (e) => JSON.stringify({ event: 'missed', timer: e.timer, count: e.count, first: formatInstant(e.firstNs), last: formatInstant(e.lastNs) }),
+  catchUp: (e) => JSON.stringify({ event: 'catch-up', timer: e.timer, missed: e.count, first: formatInstant(e.firstNs), last: formatInstant(e.lastNs) }),
+  problem: (e) => JSON.stringify({ event: 'problem', timer: e.timer, message: e.message }),
   state: (s) =>
     JSON.stringify({
       event: 'state',

@@ -3,7 +3,7 @@
 // the schedule's Reporter; it draws, and tells its owner (cli/watch.ts) after each run whether
 // what the screen shows of the output changed.
 import { formatDuration } from '../grammar/duration.js';
-import type { Reporter, RunEvent, SkipEvent, TickEvent } from '../supervise/events.js';
+import type { MissedEvent, Reporter, RunEvent, SkipEvent, TickEvent } from '../supervise/events.js';
 import { spread, toRows, type Row } from './watch-cells.js';
 import { ENTER_SCREEN, LEAVE_SCREEN, changedCells, drawFrame, sameRows } from './watch-screen.js';
 
@@ -90,9 +90,20 @@ export class WatchView implements Reporter {
     this.draw();
   }
 
+  // Expirations of a computed schedule (every --align by days) a clock step jumped over.
+  missed(e: MissedEvent): void {
+    this.skipped += e.count;
+    this.draw();
+  }
+
+  // retry's, calendar's and --persistent's events: not for a watched `every`.
   attempt(): void {}
 
   giveUp(): void {}
+
+  catchUp(): void {}
+
+  problem(): void {}
 
   clockStep(): void {}
 

@@ -13,6 +13,8 @@ export interface TickEvent {
   timeNs: bigint;
   scheduledNs: bigint;
   latenessUs: number;
+  // The zone of a calendar timer (its events also carry the local wall time).
+  zone?: string | undefined;
 }
 
 // A finished run of a timer's command.
@@ -66,6 +68,30 @@ export interface ClockStepEvent {
   timer: string;
 }
 
+// Elapses of a computed schedule that a clock step (or a resume) jumped over: counted, not run.
+export interface MissedEvent {
+  timer: string;
+  count: number;
+  // The first and the last of them, on the wall clock (ns since the epoch).
+  firstNs: bigint;
+  lastNs: bigint;
+}
+
+// --persistent at start: elapses that passed while timerstack was not running; the timer acts
+// once, at once, for all of them.
+export interface CatchUpEvent {
+  timer: string;
+  count: number;
+  firstNs: bigint;
+  lastNs: bigint;
+}
+
+// Something went wrong that stops nothing (a stamp file that could not be written).
+export interface ProblemEvent {
+  timer: string;
+  message: string;
+}
+
 export interface Reporter {
   // A tick of a timer without a command (stdout).
   tick(e: TickEvent): void;
@@ -79,4 +105,7 @@ export interface Reporter {
   giveUp(e: GiveUpEvent): void;
   skip(e: SkipEvent): void;
   clockStep(e: ClockStepEvent): void;
+  missed(e: MissedEvent): void;
+  catchUp(e: CatchUpEvent): void;
+  problem(e: ProblemEvent): void;
 }

@@ -66,7 +66,9 @@ export class Retry implements Supervisor {
 
   // Arms the first attempt (at once); --for counts from here.
   start(): void {
-    this.wait = this.loop.add(kindOf(this.spec.kind).timer(this.spec), (ev) => this.onWaitEnded(ev));
+    const first = kindOf(this.spec.kind).timer(this.spec);
+    if (!first) throw new Error('a retry spec has no first attempt');
+    this.wait = this.loop.add(first, (ev) => this.onWaitEnded(ev));
     if (this.spec.forNs !== undefined) this.deadline = this.wait.first + this.spec.forNs;
   }
 

@@ -54,6 +54,9 @@ function retry(words: string[], random?: () => number) {
     giveUp: (e) => gaveUp.push(e),
     skip: () => {},
     clockStep: () => {},
+    missed: () => {},
+    catchUp: () => {},
+    problem: () => {},
   };
   loop = new Loop();
   const r = new Retry(loop, spec, reporter, runners, random);
