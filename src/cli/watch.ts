@@ -27,6 +27,7 @@ export async function watchEvery(words: ParsedWords, spec: TimerSpec, mode: Outp
   return serveScreen(words, spec, mode, io);
 }
 
+// The options that need --watch, and the ones it cannot go with.
 function checkWords(words: ParsedWords, spec: TimerSpec): void {
   if (!words.options.has('watch')) {
     const given = NEEDS_WATCH.find((name) => words.options.has(name))!;
@@ -37,11 +38,13 @@ function checkWords(words: ParsedWords, spec: TimerSpec): void {
   if (clash) throw new UsageError(`--watch cannot be combined with --${clash} (the screen shows the runs)`);
 }
 
+// A terminal on stdout that can move its cursor, or one line and 125.
 function checkTerminal(io: Io): void {
   if (!io.stdout.isTTY) throw new UsageError('--watch needs a terminal on standard output (it redraws the screen); in a pipe, use every without --watch');
   if (io.env.TERM === 'dumb' || io.env.TERM === '') throw new UsageError('--watch needs a terminal that can move its cursor (TERM is "dumb")');
 }
 
+// Serves the timer on the full screen; the exits, the redraws and the terminal given back.
 async function serveScreen(words: ParsedWords, spec: TimerSpec, mode: OutputMode, io: Io): Promise<ExitResult> {
   const exitOnChange = words.options.has('exit-on-change');
   let stop: (() => void) | undefined;

@@ -19,6 +19,7 @@ export class OutputCapture {
   private kept = 0;
   private state: 'open' | 'spawned' | 'ended' = 'open';
 
+  // A pipe, its read end watched on Node's loop.
   constructor(private readonly limit = CAPTURE_LIMIT) {
     const pipe = openPipe();
     this.readFd = pipe.readFd;
@@ -47,6 +48,7 @@ export class OutputCapture {
     return new TextDecoder().decode(Buffer.concat(this.chunks));
   }
 
+  // Reads what the pipe holds now; keeps it up to the limit.
   private drain(): void {
     for (;;) {
       let n: number;
@@ -67,6 +69,7 @@ export class OutputCapture {
     }
   }
 
+  // Stops watching the read end and closes it; once.
   private end(): void {
     if (this.state === 'ended') return;
     this.state = 'ended';

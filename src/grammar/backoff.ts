@@ -40,6 +40,7 @@ export function parseBackoff(text: string): Backoff {
   return { initialNs, factorNum, factorDen, maxNs };
 }
 
+// FACTOR as [numerator, denominator]: "1.5" is [15, 10].
 function parseFactor(text: string): [bigint, bigint] {
   const m = FACTOR.exec(text);
   if (!m) throw new UsageError(`FACTOR: must be a number such as 2 or 1.5 (got ${quote(text)})`);

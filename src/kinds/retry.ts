@@ -60,6 +60,7 @@ function waitsText(spec: TimerSpec, listed: readonly bigint[]): string {
   return listed.at(-1) === maxNs ? `${text}, then ${formatDuration(maxNs)} each time` : `${text}, … up to ${formatDuration(maxNs)}`;
 }
 
+// The spec's backoff (a spec built elsewhere may lack one).
 function backoffOf(spec: TimerSpec): Backoff {
   return spec.backoff ?? DEFAULT_BACKOFF;
 }

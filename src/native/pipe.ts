@@ -11,6 +11,7 @@ export interface Pipe {
 
 const fds = Buffer.alloc(8);
 
+// A new pipe, or a SyscallError (EMFILE when out of fds).
 export function openPipe(): Pipe {
   const c = libc();
   check('pipe2', c.pipe2(fds, TFD_CLOEXEC));

@@ -44,6 +44,7 @@ export function drawFrame(frame: Frame, width: number, height: number): string {
   return `${out}${END_UPDATE}`;
 }
 
+// A row's cells, runs of changed ones between reverse-video on and off.
 function drawRow(row: Row, changed: readonly boolean[] | undefined): string {
   if (!changed) return row.join('');
   let out = '';

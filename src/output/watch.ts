@@ -67,11 +67,13 @@ export class WatchView implements Reporter {
     // A watched timer always has a command: its ticks come as commandTick.
   }
 
+  // A run started: the header says so.
   commandTick(e: TickEvent): void {
     this.running.set(e.tick, e.timeNs);
     this.draw();
   }
 
+  // A run ended: its output is the new screen (what failed to start, its reason).
   run(e: RunEvent): void {
     const timeNs = this.running.get(e.tick);
     this.running.delete(e.tick);
@@ -85,6 +87,7 @@ export class WatchView implements Reporter {
     this.options.onRun?.(e, changed);
   }
 
+  // Ticks not run (overlap): counted in the header.
   skip(e: SkipEvent): void {
     this.skipped += e.skipped;
     this.draw();
@@ -107,6 +110,7 @@ export class WatchView implements Reporter {
 
   clockStep(): void {}
 
+  // The terminal's size now, and the rows left for the output under the header.
   private layout(): { width: number; height: number; bodyRows: number } {
     const { columns, rows } = this.options.size();
     const width = Math.max(1, columns);
@@ -114,6 +118,7 @@ export class WatchView implements Reporter {
     return { width, height, bodyRows: Math.max(0, height - 2) };
   }
 
+  // One frame: the header, and the last output with what changed if asked.
   private draw(): void {
     if (this.state !== 'open') return;
     const { width, height, bodyRows } = this.layout();
@@ -154,6 +159,7 @@ function ending(r: RunEvent): string {
   return `exit ${r.status}`;
 }
 
+// A run's duration: "12ms", "1.50s".
 function formatMs(ms: number): string {
   return ms < 999.5 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(2)}s`;
 }

@@ -60,6 +60,7 @@ export class Retry implements Supervisor {
     this.done = new Promise((r) => (this.resolve = r));
   }
 
+  // Where the attempts are (for tests).
   get current(): RetryState {
     return this.state;
   }
@@ -72,6 +73,7 @@ export class Retry implements Supervisor {
     if (this.spec.forNs !== undefined) this.deadline = this.wait.first + this.spec.forNs;
   }
 
+  // Cancels a wait, relays `signal` to a running attempt and waits for it to be reaped.
   async stop(signal: NodeJS.Signals | undefined, status = 0): Promise<void> {
     if (this.state === 'stopping' || this.state === 'ended') return;
     this.state = 'stopping';
@@ -80,10 +82,12 @@ export class Retry implements Supervisor {
     this.end(status);
   }
 
+  // A clock step, reported (waits are relative: nothing to re-arm).
   notice(notice: LoopNotice): void {
     if (notice.kind === 'clock-step') this.reporter.clockStep({ timer: notice.timer?.name ?? notice.clock });
   }
 
+  // The state line for SIGUSR1: the attempt as the tick, the wait as the time to the next.
   states(): StateEvent[] {
     return [
       {
@@ -97,6 +101,7 @@ export class Retry implements Supervisor {
     ];
   }
 
+  // The time left of the current wait.
   remaining(): bigint | undefined {
     return this.wait?.armed ? this.wait.remaining() : undefined;
   }
@@ -116,6 +121,7 @@ export class Retry implements Supervisor {
     this.runner.trigger({ timer: this.spec.name, tick: this.attempt, expirations: 1, scheduledNs: ev.scheduled + ev.timer.wallOffset });
   }
 
+  // What an attempt's runner is given: its timers on the loop, and where its results go.
   private hooks(): RunnerHooks {
     return {
       // The attempt's timeout on the timer's own clock, the one --for is measured on.
@@ -164,15 +170,18 @@ export class Retry implements Supervisor {
     return { kind: 'wait', timer, waitNs };
   }
 
+  // The attempt event for a run that ended, with the wait that follows it.
   private report(r: RunResult, waitNs: bigint | undefined): void {
     this.reporter.attempt({ ...r, attempt: this.attempt, attempts: this.spec.attempts, waitNs, timeNs: this.wallNow() });
   }
 
+  // Reports giving up and ends with `status`.
   private giveUp(reason: GiveUpEvent['reason'], status: number): void {
     this.reporter.giveUp({ timer: this.spec.name, attempts: this.attempt, reason, status, timeNs: this.wallNow() });
     this.end(status);
   }
 
+  // The one way to `ended`: resolves `done`.
   private end(status: number): void {
     this.state = 'ended';
     this.resolve({ status });
