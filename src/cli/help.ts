@@ -77,7 +77,7 @@ function addExamples(y: Argv, examples: ReadonlyArray<readonly [string, string]>
 
 function epilogueFor(def: CommandDef): string {
   const parts: string[] = [];
-  if (def.name === 'once' || def.name === 'every' || def.name === 'at') parts.push(DURATIONS);
+  if (def.name === 'once' || def.name === 'every' || def.name === 'at' || def.name === 'retry') parts.push(DURATIONS);
   if (def.name === 'at' || def.name === 'every') parts.push(TIMES);
   if (def.name === 'run') parts.push(RUN_FILES);
   if (def.name === 'export') parts.push(EXPORT);

@@ -2,7 +2,7 @@
 // argv, stdout, stderr, signals and exit codes; main() turns every TimerstackError into one line
 // on stderr and its status.
 import { EXIT, TimerstackError, UsageError } from '../errors.js';
-import { COMMANDS, oneOf, type CommandName } from '../grammar/options.js';
+import { COMMANDS, DIFFERENCES, EXIT_ON_CHANGE, EXIT_ON_ERROR, WATCH, oneOf, type CommandName } from '../grammar/options.js';
 import { parseWords } from '../grammar/words.js';
 import { kindOf } from '../kinds/index.js';
 import { buildSpec } from '../kinds/spec.js';
@@ -13,6 +13,9 @@ import { wallNow } from './now.js';
 import { startSchedule } from './serve.js';
 
 export type { ExitResult, Io, OutputMode } from './io.js';
+
+// The options of `every --watch`: any of them sends the command line to cli/watch.ts.
+const WATCH_OPTIONS = [WATCH, DIFFERENCES, EXIT_ON_CHANGE, EXIT_ON_ERROR];
 export { colorLevel, version } from './io.js';
 
 export async function main(argv: readonly string[], io: Io): Promise<ExitResult> {
@@ -66,6 +69,10 @@ async function dispatch(argv: readonly string[], io: Io): Promise<ExitResult> {
     return runTable(words, mode, io);
   }
   const spec = buildSpec(words, { ...wallNow(), defaultName: 'timer' });
+  if (WATCH_OPTIONS.some((o) => words.options.has(o.name))) {
+    const { watchEvery } = await import('./watch.js');
+    return watchEvery(words, spec, mode, io);
+  }
   if (words.options.has('dry-run')) {
     for (const text of formatPlan([spec], mode.json)) line(io.stdout, text);
     return { code: EXIT.ok };

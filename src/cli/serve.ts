@@ -13,6 +13,7 @@ import { textFormatter } from '../output/text.js';
 import type { Reporter } from '../supervise/events.js';
 import type { MissedRange } from '../kinds/wall-clock.js';
 import type { RunnerFactory, Schedule, ScheduleOptions } from '../supervise/schedule.js';
+import type { Supervisor } from '../supervise/supervisor.js';
 import { colorLevel, line, type ExitResult, type Io, type OutputMode } from './io.js';
 import { wallNow } from './now.js';
 import { makeReporter } from './reporter.js';
@@ -28,6 +29,10 @@ export interface ServeOptions {
   commands?: boolean;
   // Called with the running schedule (the table command hooks SIGHUP reloads here).
   attach?: (control: ScheduleControl) => void;
+  // Instead of the reporter the output mode chooses (--watch draws the screen itself).
+  reporter?: Reporter;
+  // Capture each run's stdout and stderr into its result (--watch).
+  capture?: boolean;
 }
 
 export interface ScheduleControl {
@@ -40,26 +45,29 @@ export interface ScheduleControl {
 
 // Arms the specs, reports on the streams, and resolves with how the process should end.
 export async function startSchedule(specs: TimerSpec[], mode: OutputMode, io: Io, options: ServeOptions = {}): Promise<ExitResult> {
-  const [{ Loop }, { Schedule }, { raiseFdLimit }] = await Promise.all([
+  const retrying = specs.length === 1 && specs[0]!.kind === 'retry';
+  const [{ Loop }, { Schedule }, { raiseFdLimit }, retry] = await Promise.all([
     import('../loop/loop.js'),
     import('../supervise/schedule.js'),
     import('../native/fd-limit.js'),
+    retrying ? import('../supervise/retry.js') : undefined,
   ]);
   raiseFdLimit();
   const errChalk = new Chalk({ level: colorLevel(io.env, io.stderr.isTTY) });
   const out: Formatter = mode.json ? jsonFormatter : textFormatter(new Chalk({ level: colorLevel(io.env, io.stdout.isTTY) }));
   const err: Formatter = mode.json ? jsonFormatter : textFormatter(errChalk);
   const toErr = (text: string) => line(io.stderr, mode.json ? text : `timerstack: ${text}`);
-  const makeRunner = await runnerFactory(options.commands || specs.some((s) => s.command), io.env);
+  const makeRunner = await runnerFactory(options.commands || specs.some((s) => s.command), io.env, options.capture ?? false);
 
-  let schedule: Schedule | undefined;
+  let schedule: Supervisor | undefined;
   // --metrics: listening before anything is armed; fed the same events as the streams.
   const metrics = mode.metrics === undefined ? undefined : await import('../output/metrics-server.js').then((m) => m.startMetrics(mode.metrics!, () => schedule?.states() ?? []));
   const loop: Loop = new Loop({ onNotice: (n) => schedule?.notice(n), afterDispatch: () => batch.flush() });
   const batch = new StdoutBatch(io.stdout, () => loop.dispatching, () => loop.pause(), () => loop.resume());
-  const streams = makeReporter(mode, out, err, (text) => batch.emit(text), toErr);
+  const streams = options.reporter ?? makeReporter(mode, out, err, (text) => batch.emit(text), toErr);
   const reporter = metrics ? teeReporter(streams, metrics.reporter) : streams;
-  schedule = new Schedule(loop, specs, reporter, makeRunner, Math.random, await persistence(specs));
+  const table = retry ? undefined : new Schedule(loop, specs, reporter, makeRunner, Math.random, await persistence(specs));
+  schedule = table ?? new retry!.Retry(loop, specs[0]!, reporter, makeRunner);
   for (const spec of specs) if (spec.rule && spec.atNs === undefined) toErr(`${spec.name}: the schedule never elapses (${spec.rule.normalized}); nothing to do`);
   const running = schedule;
 
@@ -69,7 +77,7 @@ export async function startSchedule(specs: TimerSpec[], mode: OutputMode, io: Io
   let stopCountdown: (() => void) | undefined;
   try {
     running.start();
-    options.attach?.({ schedule: running, loop, reporter, formatter: err, stderr: toErr });
+    if (table) options.attach?.({ schedule: table, loop, reporter, formatter: err, stderr: toErr });
     if (options.countdown && io.stderr.isTTY && !mode.quiet && !mode.json) {
       const { startCountdown } = await import('./countdown.js');
       stopCountdown = startCountdown(loop, () => running.remaining(), (text) => io.stderr.write(text), errChalk);
@@ -103,7 +111,7 @@ async function persistence(specs: readonly TimerSpec[]): Promise<ScheduleOptions
 
 // The factory of command runners, with execa loaded before arming (so the first run is not late
 // by the time it takes to load); without commands, nothing is loaded.
-async function runnerFactory(needed: boolean, env: NodeJS.ProcessEnv): Promise<RunnerFactory> {
+async function runnerFactory(needed: boolean, env: NodeJS.ProcessEnv, capture: boolean): Promise<RunnerFactory> {
   if (!needed) return () => { throw new Error('no command runner was loaded'); };
   const { CommandRunner, loadExeca } = await import('../exec/runner.js');
   await loadExeca();
@@ -122,6 +130,7 @@ async function runnerFactory(needed: boolean, env: NodeJS.ProcessEnv): Promise<R
       ...(spec.shellPath !== undefined ? { shellPath: spec.shellPath } : {}),
       ...(spec.env !== undefined ? { extraEnv: spec.env } : {}),
       ...(spec.input !== undefined ? { input: spec.input } : {}),
+      capture,
     });
 }
 

@@ -3,7 +3,7 @@
 // away (a quiet end with status 0) or an error writing it.
 import { EXIT } from '../errors.js';
 import type { Loop } from '../loop/loop.js';
-import type { Schedule } from '../supervise/schedule.js';
+import type { Supervisor } from '../supervise/supervisor.js';
 import type { Io } from './io.js';
 
 export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -16,7 +16,7 @@ export interface StopWatch {
   detach(): void;
 }
 
-export function watchStops(io: Io, schedule: Schedule, loop: Loop, stopSignals: readonly NodeJS.Signals[], onState: () => void, toErr: (text: string) => void): StopWatch {
+export function watchStops(io: Io, schedule: Supervisor, loop: Loop, stopSignals: readonly NodeJS.Signals[], onState: () => void, toErr: (text: string) => void): StopWatch {
   const watch = { signal: undefined as NodeJS.Signals | undefined, pipeClosed: false, detach };
   const onSignal = (signal: NodeJS.Signals) => {
     if (watch.signal) return;

@@ -7,6 +7,7 @@ import type { ClockName } from '../native/clocks.js';
 import type { OverlapPolicy } from '../exec/overlap.js';
 import type { ParsedWords } from '../grammar/words.js';
 import type { TimerCommand } from '../grammar/options.js';
+import type { Backoff } from '../grammar/backoff.js';
 
 export interface TimerSpec {
   name: string;
@@ -29,6 +30,9 @@ export interface TimerSpec {
   shell: boolean;
   failFast: boolean;
   command?: string[];
+  // retry: how many attempts at most (undefined: as many as --for allows), and the waits.
+  attempts?: number;
+  backoff?: Backoff;
   // The IANA zone of its wall-clock times: a calendar schedule, --align, a TIME (--tz).
   zone?: string;
   // A schedule computed one elapse at a time (cron, calendar, --align by days): see ScheduleRule.
@@ -70,7 +74,7 @@ export interface SpecContext extends WallNow {
 
 export interface Kind {
   readonly name: TimerCommand;
-  // The positional's name in messages: DURATION, INTERVAL, TIME.
+  // The positional's name in messages: DURATION, INTERVAL, TIME ('' for a kind without one).
   readonly argName: string;
   // The clock when --clock is not given.
   readonly defaultClock: ClockName;

@@ -76,26 +76,29 @@ export function createMetrics(prom: PromClient, states: () => readonly StateEven
       duration.labels(e.timer).observe(e.durationMs / 1000);
     },
     skip: (e: SkipEvent) => skips.labels(e.timer, e.reason).inc(e.skipped),
-    // Not metered: clock steps, and --persistent's reports of elapses missed while timerstack
-    // was not running (the catch-up run itself is counted as a run).
+    // Elapses a clock step jumped over are missed expirations too.
+    missed: (e) => seriesOf(e.timer).missed.inc(e.count),
+    // Not metered: clock steps, --persistent's reports of elapses missed while timerstack was not
+    // running (the catch-up run itself is counted as a run), retry's attempts (their runs are).
     clockStep: () => {},
-    missed: () => {},
     catchUp: () => {},
     problem: () => {},
+    attempt: () => {},
+    giveUp: () => {},
   };
   return { reporter, text, contentType: registers[0]!.contentType };
 }
 
 // Events to both reporters: the streams' and the metrics'.
 export function teeReporter(a: Reporter, b: Reporter): Reporter {
-  return {
-    tick: (e) => (a.tick(e), b.tick(e)),
-    commandTick: (e) => (a.commandTick(e), b.commandTick(e)),
-    run: (e) => (a.run(e), b.run(e)),
-    skip: (e) => (a.skip(e), b.skip(e)),
-    clockStep: (e) => (a.clockStep(e), b.clockStep(e)),
-    missed: (e) => (a.missed(e), b.missed(e)),
-    catchUp: (e) => (a.catchUp(e), b.catchUp(e)),
-    problem: (e) => (a.problem(e), b.problem(e)),
-  };
+  const both = {} as Record<keyof Reporter, (e: never) => void>;
+  for (const key of Object.keys(a) as Array<keyof Reporter>) {
+    const first = a[key] as (e: never) => void;
+    const second = b[key] as (e: never) => void;
+    both[key] = (e) => {
+      first(e);
+      second(e);
+    };
+  }
+  return both as unknown as Reporter;
 }

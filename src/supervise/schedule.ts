@@ -12,6 +12,7 @@ import type { MissedRange } from '../kinds/wall-clock.js';
 import type { Expiration, Loop, LoopNotice, TimerOptions } from '../loop/loop.js';
 import { Entry } from './entry.js';
 import type { Reporter, StateEvent, TickEvent } from './events.js';
+import type { Supervisor, SupervisorEnd } from './supervisor.js';
 import type { StampStore } from './stamps.js';
 import { catchUpTick, tickEvent } from './tick-event.js';
 
@@ -24,9 +25,7 @@ export interface RunnerHooks {
 
 export type RunnerFactory = (spec: TimerSpec, hooks: RunnerHooks) => CommandRunner;
 
-export interface ScheduleEnd {
-  status: number;
-}
+export type ScheduleEnd = SupervisorEnd;
 
 export interface ScheduleOptions {
   // Where --persistent timers keep the instant of their last run.
@@ -37,7 +36,7 @@ export interface ScheduleOptions {
   startedNs?: bigint;
 }
 
-export class Schedule {
+export class Schedule implements Supervisor {
   private entries: Entry[];
   // Entries a reload removed whose command still runs (stop() relays signals to them too).
   private readonly retiring = new Set<Entry>();

@@ -20,7 +20,8 @@ function block(text: string, heading: string): string[] {
 // Option names in an Options: block ("  -q, --quiet", "      --count N").
 function optionNames(text: string): string[] {
   return block(text, 'Options:').flatMap((l) => {
-    const m = /^\s+(?:-\w, )?--([a-z][a-z-]*)/.exec(l);
+    // An option's own line starts within 6 columns; a wrapped description further in.
+    const m = /^ {2,6}(?:-\w, )?--([a-z][a-z-]*)/.exec(l);
     return m ? [m[1]!] : [];
   });
 }
@@ -70,7 +71,7 @@ describe('helpText()', () => {
     // Exactly its options from the table (and --help): none that do not apply.
     expect(optionNames(text)).toEqual([...optionsFor(name).map((o) => o.name), 'help']);
     for (const o of optionsFor(name)) {
-      expect(text).toMatch(new RegExp(`--${o.name}${o.arg ? ` ${o.arg}` : ''}\\s`));
+      expect(text).toMatch(new RegExp(`--${o.name}${o.arg ? ` ${o.arg.replace(/[[\]]/g, '\\$&')}` : ''}\\s`));
       for (const choice of o.choices ?? []) expect(text).toContain(`"${choice}"`);
     }
     for (const [cmd, what] of def.examples) {

@@ -67,6 +67,8 @@ describe('createMetrics', () => {
       missed: () => seen.push(`${who} missed`),
       catchUp: () => seen.push(`${who} catchUp`),
       problem: () => seen.push(`${who} problem`),
+      attempt: () => seen.push(`${who} attempt`),
+      giveUp: () => seen.push(`${who} giveUp`),
     });
     const t = teeReporter(rec('a'), rec('b'));
     t.tick(tick('x', 1));
