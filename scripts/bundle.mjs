@@ -1,7 +1,8 @@
 // Bundles the CLI that tsc emitted (dist/cli/main.js and the modules it imports) into one file,
 // dist/timerstack.mjs, which bin/timerstack.js loads: one file to read and compile at startup
 // instead of a graph of ~25 modules. koffi (a native addon) stays external and is still loaded
-// only when a timer is armed; yargs (help) and execa (commands) stay external and lazy.
+// only when a timer is armed; yargs (help), execa (commands), yaml (export kubernetes) and
+// prom-client (--metrics) stay external and lazy.
 // The library (dist/index.js and its .d.ts, the package's "exports") is tsc's output, untouched.
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -22,7 +23,7 @@ if (!esbuild) {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    external: ['koffi', 'yargs', 'yargs/*', 'execa'],
+    external: ['koffi', 'yargs', 'yargs/*', 'execa', 'yaml', 'prom-client'],
     sourcemap: true,
     logLevel: 'warning',
   });

@@ -53,9 +53,9 @@ export class PlatformError extends TimerstackError {
 // The exit statuses as the docs state them: --help renders this table, and a test checks that the
 // README and the man page list the same statuses.
 export const EXIT_STATUSES: ReadonlyArray<readonly [status: string, meaning: string]> = [
-  ['0', 'done: the time came, or a limit (--count, --for, --until) was reached; also when the reader of standard output went away'],
-  ['N', 'once and at with a COMMAND, and every with --fail-fast: the command\'s own status'],
-  ['124', 'the command timed out (--timeout); 137 if it then needed SIGKILL'],
+  ['0', 'done: the time came, or a limit (--count, --for, --until) was reached, or retry\'s command succeeded; also when the reader of standard output went away'],
+  ['N', 'once and at with a COMMAND, every with --fail-fast or --exit-on-error, and retry when it gave up: the command\'s own status'],
+  ['124', 'the command timed out (--timeout), or retry --for ran out; 137 if it then needed SIGKILL'],
   ['125', 'timerstack itself failed (also: standard output or error could not be written), or a usage error (nothing was armed or run), or the command could not be started'],
   ['126', 'the command is not executable'],
   ['127', 'the command was not found'],

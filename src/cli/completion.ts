@@ -98,6 +98,9 @@ export function candidates(words: readonly string[]): Candidate[] {
     if (before.length > 1) return [];
     return current.startsWith('-') ? prefixed(help) : prefixed(SHELLS.map((s): Candidate => [s, `a script for ${s}`]));
   }
+  if (def.name === 'export' && before.length === 1 && !current.startsWith('-')) {
+    return prefixed([['systemd', 'a .timer and a .service per timer'], ['kubernetes', 'a CronJob per timer']]);
+  }
   const state = commandState(before);
   // After `--`: the COMMAND, and the shell's own completion takes over.
   if (state.command) return [];

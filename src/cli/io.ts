@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 
 export interface Io {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number; rows?: number };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   stdin: NodeJS.ReadableStream;
   env: NodeJS.ProcessEnv;
@@ -21,6 +21,8 @@ export interface OutputMode {
   json: boolean;
   quiet: boolean;
   verbose: boolean;
+  // --metrics ADDR, as given.
+  metrics?: string;
 }
 
 // The package's version, from the package.json above this file (dist/cli/io.js, or the bundle

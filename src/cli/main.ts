@@ -2,7 +2,7 @@
 // argv, stdout, stderr, signals and exit codes; main() turns every TimerstackError into one line
 // on stderr and its status.
 import { EXIT, TimerstackError, UsageError } from '../errors.js';
-import { COMMANDS, oneOf, type CommandName } from '../grammar/options.js';
+import { COMMANDS, DIFFERENCES, EXIT_ON_CHANGE, EXIT_ON_ERROR, WATCH, oneOf, type CommandName } from '../grammar/options.js';
 import { parseWords } from '../grammar/words.js';
 import { kindOf } from '../kinds/index.js';
 import { buildSpec } from '../kinds/spec.js';
@@ -15,6 +15,9 @@ import { Outlets } from './outlets.js';
 import { startSchedule } from './serve.js';
 
 export type { ExitResult, Io, OutputMode } from './io.js';
+
+// The options of `every --watch`: any of them sends the command line to cli/watch.ts.
+const WATCH_OPTIONS = [WATCH, DIFFERENCES, EXIT_ON_CHANGE, EXIT_ON_ERROR];
 export { colorLevel, version } from './io.js';
 
 // Runs one command line; what it wrote is settled before the status is returned, and a stream
@@ -49,6 +52,10 @@ async function dispatch(argv: readonly string[], io: Io, outlets: Outlets): Prom
     outlets.out.write(await completion(argv, io.env));
     return { code: EXIT.ok };
   }
+  if (first === 'export') {
+    const { exportCommand } = await import('./export-command.js');
+    return exportCommand(argv, io, () => help(io, outlets, 'export'));
+  }
   if (first === 'next') {
     const { nextCommand } = await import('./next.js');
     return nextCommand(argv, io);
@@ -61,6 +68,7 @@ async function dispatch(argv: readonly string[], io: Io, outlets: Outlets): Prom
     json: words.options.has('json'),
     quiet: words.options.has('quiet'),
     verbose: words.options.has('verbose'),
+    ...(typeof words.options.get('metrics') === 'string' ? { metrics: words.options.get('metrics') as string } : {}),
   };
   outlets.json = mode.json;
   if (words.command === 'run') {
@@ -68,6 +76,10 @@ async function dispatch(argv: readonly string[], io: Io, outlets: Outlets): Prom
     return runTable(words, mode, io, outlets);
   }
   const spec = buildSpec(words, { ...wallNow(), defaultName: 'timer' });
+  if (WATCH_OPTIONS.some((o) => words.options.has(o.name))) {
+    const { watchEvery } = await import('./watch.js');
+    return watchEvery(words, spec, mode, io, outlets);
+  }
   if (words.options.has('dry-run')) {
     for (const text of formatPlan([spec], mode.json)) outlets.out.line(text);
     return { code: EXIT.ok };

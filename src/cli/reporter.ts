@@ -1,6 +1,6 @@
 // Where each event goes, by output mode: ticks of timers without a command on stdout; run
-// results, skips and clock steps on stderr (failures and skips always, the rest with --verbose;
-// with --quiet, a failed run is not reported: the exit status speaks).
+// results, retry attempts, skips and clock steps on stderr (failures and skips always, the rest
+// with --verbose; with --quiet, a failed run is not reported: the exit status speaks).
 import type { Formatter } from '../output/format.js';
 import type { Reporter } from '../supervise/events.js';
 import type { OutputMode } from './io.js';
@@ -32,6 +32,11 @@ export function makeReporter(
     skip: (e) => {
       if (!readerLeft()) toErr(err.skip(e));
     },
+    attempt: (e) => {
+      if (readerLeft()) return;
+      if (mode.verbose || (e.status !== 0 && !mode.quiet)) toErr(err.attempt(e));
+    },
+    giveUp: (e) => toErr(err.giveUp(e)),
     clockStep: (e) => toErr(err.clockStep(e)),
     missed: (e) => toErr(err.missed(e)),
     catchUp: (e) => toErr(err.catchUp(e)),

@@ -4,7 +4,8 @@
 // and the countdown cleared before any other line and before a command starts.
 import { EXIT } from '../errors.js';
 import type { Loop } from '../loop/loop.js';
-import type { Schedule } from '../supervise/schedule.js';
+import type { EventHold } from '../supervise/event-hold.js';
+import type { Supervisor } from '../supervise/supervisor.js';
 import type { Countdown } from './countdown.js';
 import { readerGone } from './outlet.js';
 import type { Outlets } from './outlets.js';
@@ -22,7 +23,14 @@ export interface ServeOutput {
 }
 
 // `stdout` is standard output itself (fd 1), watched for its reader leaving.
-export function serveOutput(loop: Loop, schedule: () => Schedule | undefined, outlets: Outlets, stdout: NodeJS.WritableStream): ServeOutput {
+// `events` pauses the timers that print (a schedule's; a retry prints none).
+export function serveOutput(
+  loop: Loop,
+  schedule: () => Supervisor | undefined,
+  events: () => EventHold | undefined,
+  outlets: Outlets,
+  stdout: NodeJS.WritableStream,
+): ServeOutput {
   let countdown: Countdown | undefined;
   const clear = () => countdown?.clear();
   outlets.out.beforeWrite = clear;
@@ -30,8 +38,8 @@ export function serveOutput(loop: Loop, schedule: () => Schedule | undefined, ou
   const batch = new StdoutBatch(
     outlets.out,
     () => loop.dispatching,
-    () => schedule()?.events.hold(),
-    () => schedule()?.events.release(),
+    () => events()?.hold(),
+    () => events()?.release(),
   );
   // The reader went away: a quiet stop (commands get SIGTERM), and status 0.
   const left = () => {

@@ -8,10 +8,12 @@ import type { TimerSpec } from '../kinds/kind.js';
 import type { Loop } from '../loop/loop.js';
 import type { Formatter } from '../output/format.js';
 import { jsonFormatter } from '../output/json.js';
+import { teeReporter } from '../output/metrics.js';
 import { textFormatter } from '../output/text.js';
 import type { Reporter } from '../supervise/events.js';
 import type { MissedRange } from '../kinds/wall-clock.js';
 import type { RunnerFactory, Schedule, ScheduleOptions } from '../supervise/schedule.js';
+import type { Supervisor } from '../supervise/supervisor.js';
 import { colorLevel, type ExitResult, type Io, type OutputMode } from './io.js';
 import { wallNow } from './now.js';
 import type { Outlets } from './outlets.js';
@@ -29,6 +31,10 @@ export interface ServeOptions {
   commands?: boolean;
   // Called with the running schedule (the table command hooks SIGHUP reloads here).
   attach?: (control: ScheduleControl) => void;
+  // Instead of the reporter the output mode chooses (--watch draws the screen itself).
+  reporter?: Reporter;
+  // Capture each run's stdout and stderr into its result (--watch).
+  capture?: boolean;
 }
 
 export interface ScheduleControl {
@@ -41,26 +47,34 @@ export interface ScheduleControl {
 
 // Arms the specs, reports on the streams, and resolves with how the process should end.
 export async function startSchedule(specs: TimerSpec[], mode: OutputMode, io: Io, outlets: Outlets, options: ServeOptions = {}): Promise<ExitResult> {
-  const [{ Loop }, { Schedule }, { raiseFdLimit }] = await Promise.all([
+  const retrying = specs.length === 1 && specs[0]!.kind === 'retry';
+  const [{ Loop }, { Schedule }, { raiseFdLimit }, retry] = await Promise.all([
     import('../loop/loop.js'),
     import('../supervise/schedule.js'),
     import('../native/fd-limit.js'),
+    retrying ? import('../supervise/retry.js') : undefined,
   ]);
   raiseFdLimit();
   const errChalk = new Chalk({ level: colorLevel(io.env, io.stderr.isTTY) });
   const out: Formatter = mode.json ? jsonFormatter : textFormatter(new Chalk({ level: colorLevel(io.env, io.stdout.isTTY) }));
   const err: Formatter = mode.json ? jsonFormatter : textFormatter(errChalk);
   const toErr = (text: string) => outlets.err.line(mode.json ? text : `timerstack: ${text}`);
-  const makeRunner = await runnerFactory(options.commands || specs.some((s) => s.command), io.env);
+  const commands = options.commands || specs.some((s) => s.command);
+  const makeRunner = await runnerFactory(commands, io.env, options.capture ?? false);
 
   // Commands share stdout: events then go through a non-blocking description of its own.
-  const own = options.commands || specs.some((s) => s.command) ? ownStdout(io.stdout) : undefined;
+  const own = commands ? ownStdout(io.stdout) : undefined;
   if (own) outlets.useOwnStdout(own);
-  let schedule: Schedule | undefined;
+  let schedule: Supervisor | undefined;
+  let table: Schedule | undefined;
+  // --metrics: listening before anything is armed; fed the same events as the streams.
+  const metrics = mode.metrics === undefined ? undefined : await import('../output/metrics-server.js').then((m) => m.startMetrics(mode.metrics!, () => schedule?.states() ?? []));
   const loop: Loop = new Loop({ onNotice: (n) => schedule?.notice(n), afterDispatch: () => output.flush() });
-  const output = serveOutput(loop, () => schedule, outlets, io.stdout);
-  const reporter = makeReporter(mode, out, err, (text) => output.emit(text), toErr, () => output.beforeRun(), () => outlets.readerLeft);
-  schedule = new Schedule(loop, specs, reporter, makeRunner, Math.random, await persistence(specs));
+  const output = serveOutput(loop, () => schedule, () => table?.events, outlets, io.stdout);
+  const streams = options.reporter ?? makeReporter(mode, out, err, (text) => output.emit(text), toErr, () => output.beforeRun(), () => outlets.readerLeft);
+  const reporter = metrics ? teeReporter(streams, metrics.reporter) : streams;
+  table = retry ? undefined : new Schedule(loop, specs, reporter, makeRunner, Math.random, await persistence(specs));
+  schedule = table ?? new retry!.Retry(loop, specs[0]!, reporter, makeRunner);
   for (const spec of specs) if (spec.rule && spec.atNs === undefined) toErr(`${spec.name}: the schedule never elapses (${spec.rule.normalized}); nothing to do`);
   const running = schedule;
 
@@ -72,7 +86,7 @@ export async function startSchedule(specs: TimerSpec[], mode: OutputMode, io: Io
   });
   try {
     running.start();
-    options.attach?.({ schedule: running, loop, reporter, formatter: err, stderr: toErr });
+    if (table) options.attach?.({ schedule: table, loop, reporter, formatter: err, stderr: toErr });
     if (countdown) output.showCountdown(countdown.startCountdown(loop, () => running.remaining(), (text) => outlets.err.draw(text), errChalk));
     const end = await running.done;
     if (stops.signal) return { code: EXIT.signalBase + signalNumber(stops.signal), signal: stops.signal };
@@ -81,6 +95,7 @@ export async function startSchedule(specs: TimerSpec[], mode: OutputMode, io: Io
     output.detach();
     stops.detach();
     loop.close();
+    await metrics?.close();
   }
 }
 
@@ -102,7 +117,7 @@ async function persistence(specs: readonly TimerSpec[]): Promise<ScheduleOptions
 
 // The factory of command runners, with execa loaded before arming (so the first run is not late
 // by the time it takes to load); without commands, nothing is loaded.
-async function runnerFactory(needed: boolean, env: NodeJS.ProcessEnv): Promise<RunnerFactory> {
+async function runnerFactory(needed: boolean, env: NodeJS.ProcessEnv, capture: boolean): Promise<RunnerFactory> {
   if (!needed) return () => { throw new Error('no command runner was loaded'); };
   const { CommandRunner, loadExeca } = await import('../exec/runner.js');
   try {
@@ -125,6 +140,7 @@ async function runnerFactory(needed: boolean, env: NodeJS.ProcessEnv): Promise<R
       ...(spec.shellPath !== undefined ? { shellPath: spec.shellPath } : {}),
       ...(spec.env !== undefined ? { extraEnv: spec.env } : {}),
       ...(spec.input !== undefined ? { input: spec.input } : {}),
+      capture,
     });
 }
 

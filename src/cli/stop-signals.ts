@@ -1,7 +1,7 @@
 // How a served schedule is stopped from outside by a signal (relayed to its commands, and then
 // the process ends by it), and SIGUSR1 asking for its state. (Its output streams stop it too:
 // serve-output.ts.)
-import type { Schedule } from '../supervise/schedule.js';
+import type { Supervisor } from '../supervise/supervisor.js';
 import type { Io } from './io.js';
 
 export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -12,7 +12,7 @@ export interface StopWatch {
   detach(): void;
 }
 
-export function watchStops(io: Io, schedule: Schedule, stopSignals: readonly NodeJS.Signals[], onState: () => void): StopWatch {
+export function watchStops(io: Io, schedule: Supervisor, stopSignals: readonly NodeJS.Signals[], onState: () => void): StopWatch {
   const watch = { signal: undefined as NodeJS.Signals | undefined, detach };
   const onSignal = (signal: NodeJS.Signals) => {
     if (watch.signal) return;

@@ -25,6 +25,8 @@ export interface RunResult {
   timedOut: boolean;
   durationMs: number;
   error: string | undefined;
+  // What it wrote on stdout and stderr, when the runner captures it (--watch).
+  output?: string;
 }
 
 // Why a tick did not run: the command was still running (overlap), one tick already waited

@@ -5,6 +5,7 @@ import { commandEnv, commandLine } from './command-line.js';
 import { groupAlive, killGroup } from './groups.js';
 import type { OverlapPolicy } from './overlap.js';
 import { oneLine, startError, statusOf, type ProcessEnd, type RunResult, type SkipReason, type TickContext } from './result.js';
+import { OutputCapture } from './capture.js';
 import { loadExeca, loadedExeca, spawnCommand, type Execa, type Subprocess } from './spawn.js';
 
 export type { OverlapPolicy } from './overlap.js';
@@ -25,6 +26,8 @@ export interface CommandOptions {
   onResult: (result: RunResult) => void;
   onSkip: (ctx: TickContext, reason: SkipReason) => void;
   env?: NodeJS.ProcessEnv;
+  // Capture each run's stdout and stderr (one pipe) into its result instead of passing them on.
+  capture?: boolean;
   // The shell for `shell` (default /bin/sh), variables added to the environment, and text for the
   // command's standard input (a crontab job's).
   shellPath?: string;
@@ -41,6 +44,7 @@ interface Run {
   // Set once we have signalled its group (timeout, restart, stop): the SIGKILL deadline.
   cancelKill: (() => void) | undefined;
   cancelTimeout: (() => void) | undefined;
+  capture: OutputCapture | undefined;
 }
 
 export class CommandRunner {
@@ -126,6 +130,7 @@ export class CommandRunner {
       timedOut: false,
       cancelKill: undefined,
       cancelTimeout: undefined,
+      capture: undefined,
     };
     this.runs.add(run);
     const execa = loadedExeca();
@@ -155,7 +160,10 @@ export class CommandRunner {
     const [file, args] = line;
     let subprocess: Subprocess;
     try {
-      subprocess = spawnCommand(execa, file, args, commandEnv(this.options.env ?? process.env, run.ctx, this.options.extraEnv), this.options.input);
+      if (this.options.capture) run.capture = new OutputCapture();
+      const env = commandEnv(this.options.env ?? process.env, run.ctx, this.options.extraEnv);
+      subprocess = spawnCommand(execa, file, args, env, { input: this.options.input, outputFd: run.capture?.writeFd });
+      run.capture?.spawned();
     } catch (err) {
       this.options.onStart?.(run.ctx.tick, undefined);
       return this.finish(run, { errorCode: (err as NodeJS.ErrnoException).code ?? 'EEXECA' }, oneLine(err));
@@ -221,6 +229,7 @@ export class CommandRunner {
       }
     }
     const durationMs = run.startedAt === 0 ? 0 : Math.round((performance.now() - run.startedAt) * 1000) / 1000;
+    const output = run.capture?.finish();
     this.options.onResult({
       timer: run.ctx.timer,
       tick: run.ctx.tick,
@@ -231,6 +240,7 @@ export class CommandRunner {
       timedOut: end.timedOut ?? false,
       durationMs,
       error,
+      ...(output !== undefined ? { output } : {}),
     });
     this.next();
   }

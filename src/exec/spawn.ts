@@ -42,10 +42,21 @@ const OPTIONS = {
 
 export type Subprocess = ResultPromise<typeof OPTIONS & { env: Record<string, string> }>;
 
-// Starts `file args` with exactly `env` (and `input` as its standard input, when given); throws
-// synchronously only for arguments execa refuses.
-export function spawnCommand(execa: Execa, file: string, args: readonly string[], env: Record<string, string>, input?: string): Subprocess {
-  if (input === undefined) return execa(file, args, { ...OPTIONS, env });
+// Where a run's standard input comes from (`input`: that text; else /dev/null) and its output
+// goes (`outputFd`: stdout and stderr both on that fd; else timerstack's own).
+export interface SpawnStdio {
+  input?: string | undefined;
+  outputFd?: number | undefined;
+}
+
+// Starts `file args` with exactly `env`; throws synchronously only for arguments execa refuses.
+export function spawnCommand(execa: Execa, file: string, args: readonly string[], env: Record<string, string>, stdio: SpawnStdio = {}): Subprocess {
+  const { input, outputFd } = stdio;
+  if (input === undefined && outputFd === undefined) return execa(file, args, { ...OPTIONS, env });
   const { stdin: _ignored, ...rest } = OPTIONS;
-  return execa(file, args, { ...rest, env, input }) as unknown as Subprocess;
+  const base = input === undefined ? { ...OPTIONS, env } : { ...rest, env, input };
+  // execa's types allow only the fds 3 to 9 for stdout and stderr; any open fd works, passed on
+  // to spawn() as is.
+  const options = outputFd === undefined ? base : { ...base, stdout: outputFd, stderr: outputFd };
+  return execa(file, args, options as unknown as typeof OPTIONS & { env: Record<string, string> }) as unknown as Subprocess;
 }

@@ -4,14 +4,17 @@
 import { UsageError } from '../errors.js';
 import { CLOCK_NAMES } from '../native/clocks.js';
 import { OVERLAP_POLICIES } from '../exec/overlap.js';
+import { parseBackoff } from './backoff.js';
 import { parseDuration } from './duration.js';
 import { timerName } from './name.js';
 import { quote } from './quote.js';
 import { checkZone } from './zone.js';
 
-export type CommandName = 'once' | 'every' | 'at' | 'cron' | 'calendar' | 'run' | 'next' | 'completion';
-export type TimerCommand = 'once' | 'every' | 'at' | 'cron' | 'calendar';
+export type CommandName = 'once' | 'every' | 'at' | 'cron' | 'calendar' | 'retry' | 'run' | 'next' | 'export' | 'completion';
+export type TimerCommand = 'once' | 'every' | 'at' | 'cron' | 'calendar' | 'retry';
 
+// The timers of a schedule: what a run table line and `next` take (retry runs one command until
+// it succeeds, on the command line only).
 export const TIMER_COMMANDS: readonly TimerCommand[] = ['once', 'every', 'at', 'cron', 'calendar'];
 
 export type OptionType = 'duration' | 'time' | 'count' | 'choice' | 'string' | 'zone' | 'file' | 'flag';
@@ -79,6 +82,8 @@ function positiveCount(value: string): number {
 
 const TIMERS = ['once', 'every', 'at', 'cron', 'calendar'] as const;
 const TIMERS_AND_RUN = [...TIMERS, 'run'] as const;
+const TIMERS_AND_RETRY = [...TIMERS, 'retry'] as const;
+const ALL_BUT_COMPLETION = [...TIMERS, 'retry', 'run'] as const;
 // Kinds that repeat, and the ones on the wall-clock calendar.
 const REPEATING = ['every', 'cron', 'calendar'] as const;
 const CALENDAR = ['cron', 'calendar'] as const;
@@ -108,6 +113,7 @@ export const COMMANDS: readonly CommandDef[] = [
       ['timerstack every 5s -- ./backup.sh', 'drift-free, overlap-safe periodic runs'],
       ['timerstack every 1s --json | jq .tick', 'events as NDJSON in a pipeline'],
       ['timerstack every 1m --align --count 60 -- date', 'at :00 of each minute, 60 times'],
+      ['timerstack every 2s --watch -- df -h /', 'watch(1) on the drift-free grid (on a terminal)'],
     ],
   },
   {
@@ -141,6 +147,16 @@ export const COMMANDS: readonly CommandDef[] = [
     ],
   },
   {
+    name: 'retry',
+    usage: 'retry [options] -- COMMAND [ARG...]',
+    describe: 'Run COMMAND until it succeeds, waiting longer after each failure (exponential backoff).',
+    examples: [
+      ['timerstack retry -- curl -fsS http://localhost:8080/health', 'up to 10 attempts, waiting 1s, 2s, 4s … between them'],
+      ['timerstack retry --for 2m --backoff 500ms:2:10s -- pg_isready', 'for at most 2 minutes, waits from 0.5s doubling up to 10s'],
+      ['timerstack retry --attempts 3 --timeout 30s -- ./flaky-test.sh', '3 attempts, each stopped after 30s'],
+    ],
+  },
+  {
     name: 'next',
     usage: 'next KIND SPEC... [-n N] [--from TIME] [--tz ZONE] [--json]',
     positional: { name: 'KIND', describe: 'a timer: once, every, at, cron or calendar, with its spec and options' },
@@ -161,6 +177,16 @@ export const COMMANDS: readonly CommandDef[] = [
     ],
   },
   {
+    name: 'export',
+    usage: 'export systemd|kubernetes TABLE...|SPEC [options]',
+    positional: { name: 'systemd|kubernetes', describe: 'systemd (a .timer and a .service per timer) or kubernetes (a CronJob per timer)' },
+    describe: 'Write the timers of TABLE files, or one SPEC (once|every|at ... -- COMMAND), as systemd units or Kubernetes CronJobs.',
+    examples: [
+      ['timerstack export systemd timers.txt --dir ~/.config/systemd/user --user', 'a .timer and .service pair per line'],
+      ['timerstack export kubernetes --image app:1 every 5m --align -- ./sync.sh', 'one CronJob as YAML'],
+    ],
+  },
+  {
     name: 'completion',
     usage: 'completion [bash|zsh]',
     describe: 'Print a shell completion script (add `source <(timerstack completion)` to ~/.bashrc).',
@@ -173,32 +199,44 @@ function option<T>(def: OptionDef<T>): OptionDef<T> {
 }
 
 export const COUNT = option({ name: 'count', type: 'count', arg: 'N', commands: REPEATING, scope: 'timer', describe: 'stop after N expirations', parse: positiveCount });
-export const FOR = option({ name: 'for', type: 'duration', arg: 'DURATION', commands: REPEATING, scope: 'timer', describe: 'stop after DURATION', parse: parseDuration });
+export const FOR = option({ name: 'for', type: 'duration', arg: 'DURATION', commands: [...REPEATING, 'retry'], scope: 'timer', describe: 'stop after DURATION (retry: give up after DURATION, a running attempt included: status 124)', parse: parseDuration });
 export const UNTIL = option({ name: 'until', type: 'time', arg: 'TIME', commands: REPEATING, scope: 'timer', describe: 'stop at wall-clock TIME', parse: text });
 export const AFTER = option({ name: 'after', type: 'duration', arg: 'DELAY', commands: ['every'], scope: 'timer', describe: 'first expiration after DELAY (0 = at once) instead of one interval', parse: parseDuration });
 export const ALIGN = option({ name: 'align', type: 'flag', commands: ['every'], scope: 'timer', describe: 'fire on local wall-clock multiples of the interval (every 1m: at :00)', parse: flag });
-export const CLOCK = option({ name: 'clock', type: 'choice', arg: 'CLOCK', choices: CLOCK_CHOICES, choicesFor: { at: AT_CLOCKS }, describeFor: { at: 'the wall clock the time is on: realtime (default), or realtime-alarm (wakes the machine; needs CAP_WAKE_ALARM)' }, commands: TIMERS, scope: 'timer', describe: 'the timer\'s clock: monotonic (default; realtime for at, cron, calendar and --align), boottime (counts during suspend), realtime, or the -alarm clocks (wake the machine; need CAP_WAKE_ALARM)', parse: choice('clock', CLOCK_CHOICES) });
+export const CLOCK = option({ name: 'clock', type: 'choice', arg: 'CLOCK', choices: CLOCK_CHOICES, choicesFor: { at: AT_CLOCKS }, describeFor: { at: 'the wall clock the time is on: realtime (default), or realtime-alarm (wakes the machine; needs CAP_WAKE_ALARM)' }, commands: TIMERS_AND_RETRY, scope: 'timer', describe: 'the timer\'s clock: monotonic (default; realtime for at, cron, calendar and --align), boottime (counts during suspend), realtime, or the -alarm clocks (wake the machine; need CAP_WAKE_ALARM)', parse: choice('clock', CLOCK_CHOICES) });
 export const LATE = option({ name: 'late', type: 'choice', arg: 'POLICY', choices: LATE_CHOICES, commands: ['at'], scope: 'timer', describe: 'a TIME already past: error (default) or run now', parse: choice('policy', LATE_CHOICES) });
-export const JITTER = option({ name: 'jitter', type: 'duration', arg: 'DURATION', commands: TIMERS, scope: 'timer', describe: 'delay each expiration\'s event or run by a random time up to DURATION', parse: parseDuration });
+export const JITTER = option({ name: 'jitter', type: 'duration', arg: 'DURATION', commands: TIMERS_AND_RETRY, scope: 'timer', describe: 'delay each expiration\'s event or run by a random time up to DURATION (retry: add it to each wait)', parse: parseDuration });
 export const OVERLAP = option({ name: 'overlap', type: 'choice', arg: 'POLICY', choices: OVERLAP_CHOICES, commands: REPEATING, scope: 'timer', describe: 'a tick while the command still runs: skip (default, reported), queue, parallel, restart', parse: choice('policy', OVERLAP_CHOICES) });
-export const TIMEOUT = option({ name: 'timeout', type: 'duration', arg: 'DURATION', commands: TIMERS, scope: 'timer', describe: 'SIGTERM a run (and its process group) after DURATION', parse: parseDuration });
-export const KILL_AFTER = option({ name: 'kill-after', type: 'duration', arg: 'DURATION', commands: TIMERS, scope: 'timer', describe: 'SIGKILL a process group still running DURATION after its SIGTERM (--timeout, --overlap restart, a relayed signal; default 10s)', parse: parseDuration });
-export const SHELL = option({ name: 'shell', type: 'flag', commands: TIMERS, scope: 'timer', describe: 'run COMMAND as one string through sh -c (never a shell otherwise)', parse: flag });
+export const TIMEOUT = option({ name: 'timeout', type: 'duration', arg: 'DURATION', commands: TIMERS_AND_RETRY, scope: 'timer', describe: 'SIGTERM a run (and its process group) after DURATION', parse: parseDuration });
+export const KILL_AFTER = option({ name: 'kill-after', type: 'duration', arg: 'DURATION', commands: TIMERS_AND_RETRY, scope: 'timer', describe: 'SIGKILL a process group still running DURATION after its SIGTERM (--timeout, --overlap restart, a relayed signal; default 10s)', parse: parseDuration });
+export const SHELL = option({ name: 'shell', type: 'flag', commands: TIMERS_AND_RETRY, scope: 'timer', describe: 'run COMMAND as one string through sh -c (never a shell otherwise)', parse: flag });
 export const FAIL_FAST = option({ name: 'fail-fast', type: 'flag', commands: REPEATING, scope: 'timer', describe: 'stop at the first failing run and exit with its status', parse: flag });
 export const TZ = option({ name: 'tz', type: 'zone', arg: 'ZONE', commands: ['at', 'every', ...CALENDAR, 'next'], scope: 'timer', describe: 'the IANA time zone of wall-clock times, --align and calendar schedules (default: the local zone, TZ)', parse: zoneName });
 export const PERSISTENT = option({ name: 'persistent', type: 'file', arg: 'FILE', commands: CALENDAR, scope: 'timer', describe: 'keep the last run\'s instant in FILE; an elapse missed while timerstack was not running runs once at start', parse: text });
-export const NAME = option({ name: 'name', type: 'string', arg: 'NAME', commands: TIMERS, scope: 'timer', describe: 'the timer\'s name in events and TIMERSTACK_TIMER: letters, digits, _ . - (default: timer; in run files, the name before the colon or line-N)', parse: (value) => timerName(value) });
-export const JSON_OUTPUT = option({ name: 'json', type: 'flag', commands: [...TIMERS_AND_RUN, 'next'], scope: 'process', describe: 'events as NDJSON, one object per line', parse: flag });
-export const QUIET = option({ name: 'quiet', short: 'q', type: 'flag', commands: TIMERS_AND_RUN, scope: 'process', describe: 'no events on stdout (failed runs and skipped ticks still go to stderr)', parse: flag });
-export const VERBOSE = option({ name: 'verbose', short: 'v', type: 'flag', commands: TIMERS_AND_RUN, scope: 'process', describe: 'with a command: every tick and run result on stderr', parse: flag });
-export const DRY_RUN = option({ name: 'dry-run', short: 'n', type: 'flag', commands: TIMERS, scope: 'process', describe: 'print the plan (clock, first expiration, interval, limits) and arm nothing', parse: flag });
+export const NAME = option({ name: 'name', type: 'string', arg: 'NAME', commands: TIMERS_AND_RETRY, scope: 'timer', describe: 'the timer\'s name in events and TIMERSTACK_TIMER: letters, digits, _ . - (default: timer; in run files, the name before the colon or line-N)', parse: (value) => timerName(value) });
+export const JSON_OUTPUT = option({ name: 'json', type: 'flag', commands: [...ALL_BUT_COMPLETION, 'next'], scope: 'process', describe: 'events as NDJSON, one object per line', parse: flag });
+export const QUIET = option({ name: 'quiet', short: 'q', type: 'flag', commands: ALL_BUT_COMPLETION, scope: 'process', describe: 'no events on stdout and no failed-run lines (the status speaks; skipped ticks still go to stderr)', parse: flag });
+export const VERBOSE = option({ name: 'verbose', short: 'v', type: 'flag', commands: ALL_BUT_COMPLETION, scope: 'process', describe: 'with a command: every tick and run result on stderr', parse: flag });
+export const DRY_RUN = option({ name: 'dry-run', short: 'n', type: 'flag', commands: TIMERS_AND_RETRY, scope: 'process', describe: 'print the plan (clock, first expiration, interval, limits) and arm nothing', parse: flag });
 export const ITERATIONS = option({ name: 'iterations', short: 'n', type: 'count', arg: 'N', commands: ['next'], scope: 'process', describe: 'how many expirations to print (default 5)', parse: positiveCount });
 export const FROM = option({ name: 'from', type: 'time', arg: 'TIME', commands: ['next'], scope: 'process', describe: 'print the expirations strictly after TIME (default: now)', parse: text });
+export const METRICS = option({ name: 'metrics', type: 'string', arg: 'ADDR', commands: TIMERS_AND_RUN, scope: 'process', describe: 'serve Prometheus metrics over HTTP at ADDR: PORT or HOST:PORT on a loopback address (127.0.0.1:9464), unix:PATH, or public:HOST:PORT for any other address', parse: text });
+export const USER = option({ name: 'user', type: 'flag', commands: ['export'], scope: 'process', describe: 'systemd: units for a user\'s manager (systemctl --user)', parse: flag });
+export const DIR = option({ name: 'dir', type: 'string', arg: 'DIR', commands: ['export'], scope: 'process', describe: 'systemd: write the units into DIR (created if missing) instead of standard output', parse: text });
+export const IMAGE = option({ name: 'image', type: 'string', arg: 'IMAGE', commands: ['export'], scope: 'process', describe: 'kubernetes: the container image that has the commands (required)', parse: text });
+export const NAMESPACE = option({ name: 'namespace', type: 'string', arg: 'NS', commands: ['export'], scope: 'process', describe: 'kubernetes: the namespace of the CronJobs', parse: text });
+export const ATTEMPTS = option({ name: 'attempts', type: 'count', arg: 'N', commands: ['retry'], scope: 'timer', describe: 'give up after N attempts (default 10; without limit when --for is given)', parse: positiveCount });
+export const BACKOFF = option({ name: 'backoff', type: 'string', arg: 'INITIAL[:FACTOR[:MAX]]', commands: ['retry'], scope: 'timer', describe: 'the wait after the first failure, what each wait is multiplied by, and the longest wait (default 1s:2:10m)', parse: parseBackoff });
+export const WATCH = option({ name: 'watch', type: 'flag', commands: ['every'], scope: 'process', describe: 'on a terminal: show COMMAND\'s output full-screen, redrawn on every tick under a header (first run at once)', parse: flag });
+export const DIFFERENCES = option({ name: 'differences', type: 'flag', commands: ['every'], scope: 'process', describe: 'with --watch: highlight what changed since the run before', parse: flag });
+export const EXIT_ON_CHANGE = option({ name: 'exit-on-change', type: 'flag', commands: ['every'], scope: 'process', describe: 'with --watch: exit 0 when the visible output changes', parse: flag });
+export const EXIT_ON_ERROR = option({ name: 'exit-on-error', type: 'flag', commands: ['every'], scope: 'process', describe: 'with --watch: exit when a run fails, with its status', parse: flag });
 export const CHECK = option({ name: 'check', short: 'n', type: 'flag', commands: ['run'], scope: 'process', describe: 'validate the table, print the plan, arm nothing', parse: flag });
 
 export const OPTIONS: readonly OptionDef[] = [
   COUNT, FOR, UNTIL, AFTER, ALIGN, CLOCK, LATE, JITTER, OVERLAP, TIMEOUT, KILL_AFTER, SHELL, FAIL_FAST, TZ, PERSISTENT, NAME,
-  JSON_OUTPUT, QUIET, VERBOSE, DRY_RUN, ITERATIONS, FROM, CHECK,
+  ATTEMPTS, BACKOFF, JSON_OUTPUT, QUIET, VERBOSE, DRY_RUN, WATCH, DIFFERENCES, EXIT_ON_CHANGE, EXIT_ON_ERROR, ITERATIONS, FROM, CHECK,
+  METRICS, USER, DIR, IMAGE, NAMESPACE,
 ];
 
 export const GLOBAL_OPTIONS: readonly { name: string; short: string; describe: string }[] = [

@@ -99,6 +99,7 @@ const TIMER_LIST = oneOf(TIMER_COMMANDS);
 export function commandOf(word: string | undefined, context: 'cli' | 'table'): CommandName {
   if (word === undefined) throw new UsageError(`missing command (${COMMAND_LIST})`);
   const command = commandNames.get(word);
+  if (context === 'table' && command === 'retry') throw new UsageError('retry runs one command until it succeeds: use it on the command line, not in a table');
   if (!command || (context === 'table' && !(TIMER_COMMANDS as readonly string[]).includes(command))) {
     const allowed = context === 'table' ? TIMER_LIST : COMMAND_LIST;
     throw new UsageError(`unknown command ${quote(word)} (use ${allowed})`);

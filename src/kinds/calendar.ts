@@ -4,6 +4,7 @@ import { UsageError } from '../errors.js';
 import { nextCalendar, normalizeCalendar, parseCalendar } from '../grammar/calendar.js';
 import { TZ } from '../grammar/options.js';
 import { optionValue } from '../grammar/words.js';
+import { calendarForKubernetes } from './calendar-export.js';
 import { fixedPlan, fixedTimer, type Kind, type ScheduleRule } from './kind.js';
 import { calendarSpec, zoneOf } from './wall-clock.js';
 
@@ -35,4 +36,10 @@ export const calendar: Kind = {
   },
   timer: fixedTimer,
   plan: fixedPlan,
+  // OnCalendar= reads the same grammar: the normalized form, with the zone it is computed in.
+  systemd(spec) {
+    const rule = spec.rule!;
+    return { onCalendar: [parseCalendar(rule.source).zone === undefined ? `${rule.normalized} ${rule.zone}` : rule.normalized] };
+  },
+  cronSchedule: (spec) => ({ schedule: calendarForKubernetes(parseCalendar(spec.rule!.source)), timeZone: spec.rule!.zone }),
 };

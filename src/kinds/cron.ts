@@ -1,6 +1,7 @@
 // `cron EXPR`: a cron schedule with cronie's semantics (grammar/cron.ts), in a zone, one absolute
 // realtime one-shot per elapse, each next elapse computed from the one that fired.
 import { describeCron, nextCron, parseCron } from '../grammar/cron.js';
+import { cronForKubernetes, cronOnCalendar } from './calendar-export.js';
 import { fixedPlan, fixedTimer, type Kind, type ScheduleRule } from './kind.js';
 import { calendarSpec, zoneOf } from './wall-clock.js';
 
@@ -26,4 +27,6 @@ export const cron: Kind = {
   },
   timer: fixedTimer,
   plan: fixedPlan,
+  systemd: (spec) => ({ onCalendar: cronOnCalendar(parseCron(spec.rule!.source), spec.rule!.zone) }),
+  cronSchedule: (spec) => ({ schedule: cronForKubernetes(parseCron(spec.rule!.source)), timeZone: spec.rule!.zone }),
 };

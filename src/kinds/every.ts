@@ -7,8 +7,9 @@ import { AFTER, ALIGN, TZ } from '../grammar/options.js';
 import { formatDuration, parseDuration } from '../grammar/duration.js';
 import { quote } from '../grammar/quote.js';
 import { optionValue, prefixed, type ParsedWords } from '../grammar/words.js';
-import { offsetAt } from '../grammar/zone.js';
+import { localZone, offsetAt } from '../grammar/zone.js';
 import { alignedDays } from './aligned-days.js';
+import { alignedGrid, gridCron, gridOnCalendar } from './align-grid.js';
 import { fixedPlan, fixedTimer, type Kind, type SpecContext, type TimerSpec } from './kind.js';
 import { limits } from './limits.js';
 import { applyRule, zoneOf } from './wall-clock.js';
@@ -37,7 +38,31 @@ export const every: Kind = {
   },
   timer: fixedTimer,
   plan: fixedPlan,
+  // --align: the wall-clock grid (by days: midnight, weeks: Monday 00:00), in the timer's zone;
+  // else first after the delay, then one interval after each run.
+  systemd(spec) {
+    if (spec.rule) return { onCalendar: [`${dayGrid(spec, 'systemd')} ${spec.rule.zone}`] };
+    if (spec.align) return { onCalendar: gridOnCalendar(alignedGrid(spec.intervalNs), spec.zone ?? localZone()) };
+    return { onActiveNs: spec.delayNs ?? spec.intervalNs, onUnitActiveNs: spec.intervalNs };
+  },
+  // Only the aligned grid is a wall-clock schedule; a CronJob has nothing else.
+  cronSchedule(spec) {
+    if (spec.rule) return { schedule: dayGrid(spec, 'cron'), timeZone: spec.rule.zone };
+    if (!spec.align) {
+      throw new UsageError(`every ${formatDuration(spec.intervalNs)} counts from when it starts; a CronJob runs at wall-clock times: add --align to run on the grid`);
+    }
+    if (spec.intervalNs < 60_000_000_000n) throw new UsageError(`every ${formatDuration(spec.intervalNs)}: a CronJob's resolution is one minute`);
+    return { schedule: gridCron(alignedGrid(spec.intervalNs), spec.intervalNs), timeZone: spec.zone ?? localZone() };
+  },
 };
+
+// every 1d / 1w --align as a calendar or cron schedule; longer periods count days from 1970,
+// which neither calendar can say.
+function dayGrid(spec: TimerSpec, form: 'systemd' | 'cron'): string {
+  if (spec.intervalNs === DAY) return form === 'systemd' ? '*-*-* 00:00:00' : '0 0 * * *';
+  if (spec.intervalNs === 7n * DAY) return form === 'systemd' ? 'Mon *-*-* 00:00:00' : '0 0 * * 1';
+  throw new UsageError(`--align every ${formatDuration(spec.intervalNs)}: its days count from 1970-01-01, which a calendar expression cannot say (1d and 1w can be exported)`);
+}
 
 // After one interval, after --after, or aligned: on a wall clock (the default with --align) an
 // absolute instant, on another clock the same delay.
@@ -48,6 +73,7 @@ function firstExpiration(words: ParsedWords, spec: TimerSpec, ctx: SpecContext):
     return;
   }
   if (after !== undefined) throw new UsageError('--align and --after cannot be combined');
+  spec.align = true;
   if (!words.options.has('clock')) spec.clock = 'realtime';
   const wall = spec.clock === 'realtime' || spec.clock === 'realtime-alarm';
   if (wall && spec.intervalNs % DAY === 0n) {

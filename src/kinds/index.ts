@@ -6,8 +6,9 @@ import { cron } from './cron.js';
 import { every } from './every.js';
 import type { Kind } from './kind.js';
 import { once } from './once.js';
+import { retry } from './retry.js';
 
-export const KINDS: Readonly<Record<TimerCommand, Kind>> = { once, every, at, cron, calendar };
+export const KINDS: Readonly<Record<TimerCommand, Kind>> = { once, every, at, cron, calendar, retry };
 
 export function kindOf(name: TimerCommand): Kind {
   return KINDS[name];

@@ -7,6 +7,7 @@ import type { ClockName } from '../native/clocks.js';
 import type { OverlapPolicy } from '../exec/overlap.js';
 import type { ParsedWords } from '../grammar/words.js';
 import type { TimerCommand } from '../grammar/options.js';
+import type { Backoff } from '../grammar/backoff.js';
 
 export interface TimerSpec {
   name: string;
@@ -19,6 +20,8 @@ export interface TimerSpec {
   intervalNs: bigint;
   // once infinity: no expiration ever (it waits until stopped).
   forever?: boolean;
+  // every --align: the first expiration is on the local wall-clock grid of the interval.
+  align?: boolean;
   count?: number;
   forNs?: bigint;
   untilNs?: bigint;
@@ -29,6 +32,9 @@ export interface TimerSpec {
   shell: boolean;
   failFast: boolean;
   command?: string[];
+  // retry: how many attempts at most (undefined: as many as --for allows), and the waits.
+  attempts?: number;
+  backoff?: Backoff;
   // The IANA zone of its wall-clock times: a calendar schedule, --align, a TIME (--tz).
   zone?: string;
   // A schedule computed one elapse at a time (cron, calendar, --align by days): see ScheduleRule.
@@ -70,7 +76,7 @@ export interface SpecContext extends WallNow {
 
 export interface Kind {
   readonly name: TimerCommand;
-  // The positional's name in messages: DURATION, INTERVAL, TIME.
+  // The positional's name in messages: DURATION, INTERVAL, TIME ('' for a kind without one).
   readonly argName: string;
   // The clock when --clock is not given.
   readonly defaultClock: ClockName;
@@ -82,6 +88,29 @@ export interface Kind {
   timer(spec: TimerSpec): TimerOptions | undefined;
   // Its schedule in a plan line ("first in 5s, then every 5s") and in a plan object.
   plan(spec: TimerSpec): SchedulePlan;
+  // Its schedule as a systemd .timer unit runs it; a UsageError says why it cannot be. A kind
+  // without this hook is refused by `timerstack export systemd`.
+  systemd?(spec: TimerSpec): SystemdSchedule;
+  // Its schedule as a Kubernetes CronJob's; a UsageError says why it cannot be. A kind without
+  // this hook is refused by `timerstack export kubernetes`.
+  cronSchedule?(spec: TimerSpec): CronSchedule;
+}
+
+// The schedule lines of a .timer unit: monotonic spans (ns) or calendar expressions.
+export interface SystemdSchedule {
+  // OnActiveSec=: the first elapse, after the timer unit is started.
+  onActiveNs?: bigint;
+  // OnUnitActiveSec=: each further elapse, after the service last started.
+  onUnitActiveNs?: bigint;
+  // OnCalendar= expressions; the timer elapses whenever any of them does.
+  onCalendar?: string[];
+}
+
+// A CronJob's schedule: five cron fields, read in `timeZone` (an IANA name; absent: the zone of
+// the cluster's controller manager).
+export interface CronSchedule {
+  schedule: string;
+  timeZone?: string;
 }
 
 export interface SchedulePlan {

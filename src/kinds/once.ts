@@ -4,7 +4,7 @@ import { UsageError } from '../errors.js';
 import { MAX_NS, parseDuration } from '../grammar/duration.js';
 import { quote } from '../grammar/quote.js';
 import { prefixed } from '../grammar/words.js';
-import { fixedPlan, fixedTimer, type Kind, type SchedulePlan, type TimerSpec } from './kind.js';
+import { fixedPlan, fixedTimer, type Kind, type SchedulePlan } from './kind.js';
 
 const INFINITY = new Set(['inf', 'infinity']);
 
@@ -31,6 +31,14 @@ export const once: Kind = {
   // Forever: armed for the latest instant a timerfd holds, 292 years of uptime away.
   timer: (spec) => (spec.forever ? { name: spec.name, clock: spec.clock, at: MAX_NS } : fixedTimer(spec)),
   plan: (spec) => (spec.forever ? foreverPlan() : fixedPlan(spec)),
+  // One elapse, DURATION after the timer unit is started.
+  systemd: (spec) => {
+    if (spec.forever) throw new UsageError('once infinity never fires: there is nothing to schedule');
+    return { onActiveNs: spec.delayNs ?? 0n };
+  },
+  cronSchedule() {
+    throw new UsageError('once runs one time after a delay; a CronJob repeats on the wall clock (a Kubernetes Job runs once)');
+  },
 };
 
 function foreverPlan(): SchedulePlan {

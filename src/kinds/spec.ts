@@ -18,9 +18,12 @@ const COMMAND_ONLY = [TIMEOUT, KILL_AFTER, OVERLAP, FAIL_FAST] as const;
 
 export function buildSpec(words: ParsedWords, ctx: SpecContext): TimerSpec {
   const command = words.command;
-  if (!(TIMER_COMMANDS as readonly string[]).includes(command)) throw new UsageError(`${command} is not a timer command`);
+  if (!(TIMER_COMMANDS as readonly string[]).includes(command) && command !== 'retry') throw new UsageError(`${command} is not a timer command`);
   const kind = kindOf(command as TimerCommand);
-  if (words.positional === undefined) throw new UsageError(`${command}: missing ${kind.argName}`);
+  if (kind.argName === '' && words.positional !== undefined) {
+    throw new UsageError(`${command}: unexpected argument ${quote(words.positional)} (put the command after --)`);
+  }
+  if (kind.argName !== '' && words.positional === undefined) throw new UsageError(`${command}: missing ${kind.argName}`);
   const spec: TimerSpec = {
     name: optionValue(words, NAME) ?? ctx.defaultName,
     kind: command as TimerCommand,
@@ -33,7 +36,7 @@ export function buildSpec(words: ParsedWords, ctx: SpecContext): TimerSpec {
     failFast: optionValue(words, FAIL_FAST) ?? false,
   };
   commandPart(words, spec);
-  kind.build(words, words.positional, spec, ctx);
+  kind.build(words, words.positional ?? '', spec, ctx);
   return spec;
 }
 

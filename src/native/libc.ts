@@ -1,4 +1,4 @@
-// The only module that loads koffi: libc's timerfd, epoll, clock and rlimit calls, their
+// The only module that loads koffi: libc's timerfd, epoll, clock, rlimit and pipe calls, their
 // constants, and errno turned into SyscallError. The other files of native/ wrap these calls;
 // everything above native/ sees plain numbers and bigints.
 import { constants as fsConstants } from 'node:fs';
@@ -33,6 +33,8 @@ export const EPOLL_CTL_DEL = 2;
 export const EPOLL_CTL_MOD = 3;
 
 export const F_GETFD = 1;
+export const F_GETFL = 3;
+export const F_SETFL = 4;
 export const FD_CLOEXEC = 1;
 export const RLIMIT_NOFILE = 7;
 
@@ -88,6 +90,7 @@ interface Libc {
   clock_gettime(clockid: number, ts: Buffer): number;
   getrlimit(resource: number, rlim: Buffer): number;
   setrlimit(resource: number, rlim: Buffer): number;
+  pipe2(fds: Buffer, flags: number): number;
 }
 
 let cached: Libc | undefined;
@@ -129,6 +132,7 @@ export function libc(): Libc {
     clock_gettime: fn('int clock_gettime(int clockid, void *tp)'),
     getrlimit: fn('int getrlimit(int resource, void *rlim)'),
     setrlimit: fn('int setrlimit(int resource, void *rlim)'),
+    pipe2: fn('int pipe2(void *pipefd, int flags)'),
   };
   return cached;
 }

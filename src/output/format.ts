@@ -1,8 +1,8 @@
 // How a sink turns the schedule's events into lines: one Formatter per output style (text with
 // a chalk instance passed in, or NDJSON). No I/O here: functions return lines.
-import type { CatchUpEvent, ClockStepEvent, MissedEvent, ProblemEvent, RunEvent, SkipEvent, StateEvent, TickEvent } from '../supervise/events.js';
+import type { AttemptEvent, CatchUpEvent, ClockStepEvent, GiveUpEvent, MissedEvent, ProblemEvent, RunEvent, SkipEvent, StateEvent, TickEvent } from '../supervise/events.js';
 
-export type { CatchUpEvent, ClockStepEvent, MissedEvent, ProblemEvent, RunEvent, SkipEvent, StateEvent, TickEvent } from '../supervise/events.js';
+export type { AttemptEvent, CatchUpEvent, ClockStepEvent, GiveUpEvent, MissedEvent, ProblemEvent, RunEvent, SkipEvent, StateEvent, TickEvent } from '../supervise/events.js';
 
 // timerstack itself could not go on as asked (it could not write its output): one line.
 export interface ErrorEvent {
@@ -16,6 +16,8 @@ export interface ErrorEvent {
 export interface Formatter {
   tick(e: TickEvent): string;
   run(e: RunEvent): string;
+  attempt(e: AttemptEvent): string;
+  giveUp(e: GiveUpEvent): string;
   skip(e: SkipEvent): string;
   clockStep(e: ClockStepEvent): string;
   state(e: StateEvent): string;

@@ -21,6 +21,23 @@ export const jsonFormatter: Formatter = {
       duration_ms: Math.round(r.durationMs * 1000) / 1000,
       ...(r.error ? { error: r.error } : {}),
     }),
+  attempt: (r) =>
+    JSON.stringify({
+      event: 'attempt',
+      timer: r.timer,
+      attempt: r.attempt,
+      max_attempts: r.attempts ?? null,
+      pid: r.pid ?? null,
+      status: r.status,
+      signal: r.signal ?? null,
+      timed_out: r.timedOut,
+      duration_ms: Math.round(r.durationMs * 1000) / 1000,
+      ...(r.error ? { error: r.error } : {}),
+      wait_ms: r.waitNs === undefined ? null : Number(r.waitNs / 1000n) / 1000,
+      time: formatInstant(r.timeNs),
+    }),
+  giveUp: (e) =>
+    JSON.stringify({ event: 'give_up', timer: e.timer, attempts: e.attempts, reason: e.reason, status: e.status, time: formatInstant(e.timeNs) }),
   skip: (r) => JSON.stringify({ event: 'skip', timer: r.timer, tick: r.tick, skipped: r.skipped, reason: r.reason }),
   clockStep: (e) => JSON.stringify({ event: 'clock-step', timer: e.timer }),
   missed: (e) => JSON.stringify({ event: 'missed', timer: e.timer, count: e.count, first: formatInstant(e.firstNs), last: formatInstant(e.lastNs) }),

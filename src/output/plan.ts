@@ -31,7 +31,7 @@ function planText(spec: TimerSpec): string {
   if (spec.jitterNs > 0n) parts.push(`jitter up to ${formatDuration(spec.jitterNs)}`);
   if (spec.command) {
     const run = [`runs ${spec.shell ? `sh -c ${JSON.stringify(spec.command.join(' '))}` : spec.command.map((w) => JSON.stringify(w)).join(' ')}`];
-    if (!kind.single) run.push(`overlap ${spec.overlap}`);
+    if (!kind.single && spec.kind !== 'retry') run.push(`overlap ${spec.overlap}`);
     if (spec.timeoutNs !== undefined) run.push(`timeout ${formatDuration(spec.timeoutNs)}, then SIGKILL after ${formatDuration(spec.killAfterNs)}`);
     parts.push(run.join(', '));
   } else {

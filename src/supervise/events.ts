@@ -20,6 +20,29 @@ export interface TickEvent {
 // A finished run of a timer's command.
 export type RunEvent = RunResult;
 
+// An attempt of `retry` that ended: its run, and what follows it.
+export interface AttemptEvent extends RunResult {
+  attempt: number;
+  // The most attempts there may be (undefined: as many as --for allows).
+  attempts: number | undefined;
+  // The wait before the next attempt; undefined when none follows.
+  waitNs: bigint | undefined;
+  // Wall-clock ns (since the epoch) when it ended.
+  timeNs: bigint;
+}
+
+// `retry` gave up: no attempt was left, --for ran out, or the command cannot be started (not
+// found or not executable: another attempt would fail the same way). `status` is timerstack's
+// exit status.
+export interface GiveUpEvent {
+  timer: string;
+  // Attempts made.
+  attempts: number;
+  reason: 'attempts' | 'for' | 'cannot-start';
+  status: number;
+  timeNs: bigint;
+}
+
 // Ticks not run: by the overlap policy, or missed (the kernel counted more than one expiration).
 export interface SkipEvent {
   timer: string;
@@ -76,6 +99,10 @@ export interface Reporter {
   commandTick(e: TickEvent): void;
   // A finished run (stderr: always when it failed, else when verbose).
   run(e: RunEvent): void;
+  // An attempt of `retry` ended (stderr: always when it failed, else when verbose).
+  attempt(e: AttemptEvent): void;
+  // `retry` gave up (stderr, always).
+  giveUp(e: GiveUpEvent): void;
   skip(e: SkipEvent): void;
   clockStep(e: ClockStepEvent): void;
   missed(e: MissedEvent): void;

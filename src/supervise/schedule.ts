@@ -15,6 +15,7 @@ import type { Reporter, StateEvent, TickEvent } from './events.js';
 import { EventHold } from './event-hold.js';
 import { handOver } from './handover.js';
 import { armWithLimits } from './limits.js';
+import type { Supervisor, SupervisorEnd } from './supervisor.js';
 import type { StampStore } from './stamps.js';
 import { catchUpTick, tickEvent } from './tick-event.js';
 
@@ -27,9 +28,7 @@ export interface RunnerHooks {
 
 export type RunnerFactory = (spec: TimerSpec, hooks: RunnerHooks) => CommandRunner;
 
-export interface ScheduleEnd {
-  status: number;
-}
+export type ScheduleEnd = SupervisorEnd;
 
 export interface ScheduleOptions {
   // Where --persistent timers keep the instant of their last run.
@@ -40,7 +39,7 @@ export interface ScheduleOptions {
   startedNs?: bigint;
 }
 
-export class Schedule {
+export class Schedule implements Supervisor {
   private entries: Entry[];
   // Entries a reload removed whose command still runs (stop() relays signals to them too).
   private readonly retiring = new Set<Entry>();

@@ -20,7 +20,8 @@ function block(text: string, heading: string): string[] {
 // Option names in an Options: block ("  -q, --quiet", "      --count N").
 function optionNames(text: string): string[] {
   return block(text, 'Options:').flatMap((l) => {
-    const m = /^\s+(?:-\w, )?--([a-z][a-z-]*)/.exec(l);
+    // An option's own line starts within 6 columns; a wrapped description further in.
+    const m = /^ {2,6}(?:-\w, )?--([a-z][a-z-]*)/.exec(l);
     return m ? [m[1]!] : [];
   });
 }
@@ -70,7 +71,7 @@ describe('helpText()', () => {
     // Exactly its options from the table (and --help): none that do not apply.
     expect(optionNames(text)).toEqual([...optionsFor(name).map((o) => o.name), 'help']);
     for (const o of optionsFor(name)) {
-      expect(text).toMatch(new RegExp(`--${o.name}${o.arg ? ` ${o.arg}` : ''}\\s`));
+      expect(text).toMatch(new RegExp(`--${o.name}${o.arg ? ` ${o.arg.replace(/[[\]]/g, '\\$&')}` : ''}\\s`));
       for (const choice of choicesOf(o, name) ?? []) expect(text).toContain(`"${choice}"`);
     }
     // Only the choices this command accepts (at: the wall clocks).
@@ -119,7 +120,7 @@ describe('completion(): the --get-yargs-completions protocol', () => {
   it.each(COMMANDS.filter((c) => c.name !== 'completion').map((c) => c.name))('after timerstack %s: its options from the table', async (name) => {
     const expected = [...optionsFor(name).map((o) => `--${o.name}`), '--help'];
     expect(await words(name, '--')).toEqual(expected);
-    if (name !== 'run') expect(await words(name, '')).toEqual(expected);
+    if (name !== 'run' && name !== 'export') expect(await words(name, '')).toEqual(expected);
   });
 
   it('offers no option twice, and filters by what is typed', async () => {
@@ -155,7 +156,12 @@ describe('completion(): the --get-yargs-completions protocol', () => {
 
   it('after a value: options again', async () => {
     expect(await words('every', '5s', '--clock', 'boottime', '--c')).toEqual(['--count']);
-    expect(await words('run', 'timers.txt', '')).toEqual(['--json', '--quiet', '--verbose', '--check', '--help']);
+    expect(await words('run', 'timers.txt', '')).toEqual(['--json', '--quiet', '--verbose', '--check', '--metrics', '--help']);
+  });
+
+  it('export takes a target first', async () => {
+    expect(await words('export', '')).toEqual(['systemd', 'kubernetes']);
+    expect(await words('export', 'k')).toEqual(['kubernetes']);
   });
 
   it('completion takes a shell; help takes a command', async () => {

@@ -2,7 +2,7 @@
 // event, a command's output, a report on stderr; once and at), and TERM=dumb gets no escapes.
 import { afterEach, describe, expect, it } from 'vitest';
 import { BIN, waitFor } from '../helpers/binary.js';
-import { Terminal, tmuxMissing } from '../helpers/tmux.js';
+import { Terminal, tmuxMissing } from '../helpers/terminal.js';
 
 const missing = tmuxMissing();
 if (missing) console.log(`terminal tests skipped: ${missing}`);

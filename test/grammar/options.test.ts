@@ -46,7 +46,7 @@ describe('the option table', () => {
     else expect(o.choices).toBeUndefined();
     // a value has a name for help (N, DURATION …); a flag has none
     if (o.type === 'flag') expect(o.arg).toBeUndefined();
-    else expect(o.arg).toMatch(/^[A-Z]+$/);
+    else expect(o.arg).toMatch(/^[A-Z]+(?:\[:[A-Z]+)*\]*$/);
     // describe: one non-empty line, no trailing period
     expect(o.describe.trim()).not.toBe('');
     expect(o.describe).not.toMatch(/[\n\r]/);
@@ -75,21 +75,22 @@ describe('the option table', () => {
   });
 
   it.each<[CommandName, string[]]>([
-    ['once', ['clock', 'jitter', 'timeout', 'kill-after', 'shell', 'name', 'json', 'quiet', 'verbose', 'dry-run']],
-    ['at', ['clock', 'late', 'jitter', 'timeout', 'kill-after', 'shell', 'tz', 'name', 'json', 'quiet', 'verbose', 'dry-run']],
-    ['cron', ['count', 'for', 'until', 'clock', 'jitter', 'overlap', 'timeout', 'kill-after', 'shell', 'fail-fast', 'tz', 'persistent', 'name', 'json', 'quiet', 'verbose', 'dry-run']],
+    ['once', ['clock', 'jitter', 'timeout', 'kill-after', 'shell', 'name', 'json', 'quiet', 'verbose', 'dry-run', 'metrics']],
+    ['at', ['clock', 'late', 'jitter', 'timeout', 'kill-after', 'shell', 'tz', 'name', 'json', 'quiet', 'verbose', 'dry-run', 'metrics']],
+    ['cron', ['count', 'for', 'until', 'clock', 'jitter', 'overlap', 'timeout', 'kill-after', 'shell', 'fail-fast', 'tz', 'persistent', 'name', 'json', 'quiet', 'verbose', 'dry-run', 'metrics']],
     ['next', ['tz', 'json', 'iterations', 'from']],
-    ['run', ['json', 'quiet', 'verbose', 'check']],
+    ['run', ['json', 'quiet', 'verbose', 'check', 'metrics']],
+    ['export', ['user', 'dir', 'image', 'namespace']],
     ['completion', []],
   ])('optionsFor(%s), in table order', (command, names) => {
     expect(optionsFor(command).map((o) => o.name)).toEqual(names);
   });
 
-  it('every has every timer option but --late and --persistent', () => {
+  it('every has every timer option but those of at (--late), calendars (--persistent) and retry (--attempts, --backoff)', () => {
+    const others = ['late', 'persistent', 'attempts', 'backoff'];
     const names = optionsFor('every').map((o) => o.name);
-    for (const o of OPTIONS.filter((o) => o.scope === 'timer' && o.name !== 'late' && o.name !== 'persistent')) expect(names).toContain(o.name);
-    expect(names).not.toContain('late');
-    expect(names).not.toContain('persistent');
+    for (const o of OPTIONS.filter((o) => o.scope === 'timer' && !others.includes(o.name))) expect(names).toContain(o.name);
+    for (const name of others) expect(names).not.toContain(name);
   });
 });
 

@@ -91,8 +91,8 @@ describe('parseWords accepts', () => {
 
 describe('parseWords refuses', () => {
   it.each<[string[], string | RegExp]>([
-    [[], 'missing command (once, every, at, cron, calendar, next, run or completion)'],
-    [['evry', '5s'], 'unknown command "evry" (use once, every, at, cron, calendar, next, run or completion)'],
+    [[], 'missing command (once, every, at, cron, calendar, retry, next, run, export or completion)'],
+    [['evry', '5s'], 'unknown command "evry" (use once, every, at, cron, calendar, retry, next, run, export or completion)'],
     [['--json'], /^unknown command "--json"/],
     [['EVERY', '5s'], /^unknown command "EVERY"/],
     // `--` needs a command after it, and a non-empty one

@@ -1,59 +1,97 @@
-// A real terminal for tests: a detached tmux session running a plain shell (no rc files, no line
-// editing), what its programs write captured raw (pipe-pane) and as the screen shows it.
+// A real terminal for end-to-end tests: a tmux server of the test's own (its own socket, no
+// config), one pane running a shell line, read back with capture-pane. The pane stays after its
+// command ends (remain-on-exit), so the screen it left can be read.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { join } from 'node:path';
 
-export function tmuxMissing(): string | undefined {
-  const r = spawnSync('tmux', ['-V'], { encoding: 'utf8' });
-  return r.status === 0 ? undefined : 'tmux is not installed (.ci/run installs it)';
+export const TMUX = spawnSync('tmux', ['-V'], { encoding: 'utf8' });
+export const HAS_TMUX = TMUX.status === 0;
+if (!HAS_TMUX) console.log('tmux is not installed: the terminal tests are skipped (apt-get install tmux; .ci/run installs it)');
+
+let sessions = 0;
+let configFile: string | undefined;
+
+// The server's whole configuration: panes stay when their command ends. Read when the server
+// starts, so it holds before the command can end.
+function config(): string {
+  if (!configFile) {
+    configFile = join(mkdtempSync(join(tmpdir(), 'timerstack-tmux-')), 'tmux.conf');
+    writeFileSync(configFile, 'set-option -g remain-on-exit on\n');
+  }
+  return configFile;
 }
 
-export class Terminal {
-  private readonly socket = `timerstack-test-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  private readonly dir = mkdtempSync(path.join(tmpdir(), 'timerstack-tmux-'));
-  private readonly rawFile = path.join(this.dir, 'raw');
+export class TmuxPane {
+  readonly socket = `timerstack-test-${process.pid}-${++sessions}`;
 
-  constructor(env: Record<string, string> = {}, size = { columns: 100, rows: 20 }) {
-    const vars = Object.entries({ PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: this.dir, TERM: 'xterm', PS1: '$ ', ...env });
-    const shell = ['env', '-i', ...vars.map(([k, v]) => `${k}=${v}`), 'bash', '--norc', '--noprofile', '--noediting'];
-    this.tmux('new-session', '-d', '-s', 'main', '-x', String(size.columns), '-y', String(size.rows), shell.map(shellQuote).join(' '));
-    this.tmux('pipe-pane', '-t', 'main', '-o', `cat >> ${shellQuote(this.rawFile)}`);
+  constructor(
+    // A shell line (sh -c), run in the pane.
+    command: string,
+    size = { width: 80, height: 24 },
+    env: Record<string, string> = {},
+  ) {
+    const exports = Object.entries({ LANG: 'C.UTF-8', ...env }).map(([k, v]) => `${k}=${shellQuote(v)}`).join(' ');
+    const line = `env ${exports} sh -c ${shellQuote(command)}`;
+    this.tmux('-f', config(), 'new-session', '-d', '-s', 'main', '-x', String(size.width), '-y', String(size.height), line);
   }
 
-  // Types a command line and Enter.
-  type(line: string): void {
-    this.tmux('send-keys', '-t', 'main', '-l', line);
-    this.tmux('send-keys', '-t', 'main', 'Enter');
+  // The screen as text, one string per row (trailing spaces dropped).
+  rows(): string[] {
+    return this.tmux('capture-pane', '-p', '-t', 'main').replace(/\n$/, '').split('\n').map((r) => r.trimEnd());
   }
 
-  // What the screen shows, line by line.
-  screen(): string {
-    return this.tmux('capture-pane', '-t', 'main', '-p');
+  // Everything the pane has shown that is still there, its history included, without blank
+  // rows and tmux's own "Pane is dead" line. (Leaving the alternate screen in a detached tmux
+  // 3.3 sometimes scrolls the restored rows into the history: they are there, one row up.)
+  transcript(): string[] {
+    return this.tmux('capture-pane', '-p', '-S', '-', '-t', 'main')
+      .split('\n')
+      .map((r) => r.trimEnd())
+      .filter((r) => r !== '' && !r.startsWith('Pane is dead'));
   }
 
-  // Every byte written to the terminal since it started.
-  raw(): string {
-    try {
-      return readFileSync(this.rawFile, 'latin1');
-    } catch {
-      return '';
+  // The screen with its attributes as escape sequences (reverse video is \e[7m).
+  withAttributes(): string {
+    return this.tmux('capture-pane', '-p', '-e', '-t', 'main');
+  }
+
+  // A tmux format for the pane: #{alternate_on}, #{cursor_flag}, #{pane_dead_status} …
+  show(format: string): string {
+    return this.tmux('display-message', '-p', '-t', 'main', format).trim();
+  }
+
+  keys(...keys: string[]): void {
+    this.tmux('send-keys', '-t', 'main', ...keys);
+  }
+
+  resize(width: number, height: number): void {
+    this.tmux('resize-window', '-t', 'main', '-x', String(width), '-y', String(height));
+  }
+
+  // Polls until `predicate` holds for the screen (every 20 ms); fails with the screen it saw.
+  async until(predicate: (rows: string[]) => boolean, what: string, timeoutMs = 10_000): Promise<string[]> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const rows = this.rows();
+      if (predicate(rows)) return rows;
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}; the screen:\n${rows.join('\n')}`);
+      await new Promise((r) => setTimeout(r, 20));
     }
   }
 
-  close(): void {
-    this.tmux('kill-server');
-    rmSync(this.dir, { recursive: true, force: true });
+  kill(): void {
+    spawnSync('tmux', ['-L', this.socket, 'kill-server']);
   }
 
   private tmux(...args: string[]): string {
-    const r = spawnSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8' });
-    if (r.status !== 0 && args[0] !== 'kill-server') throw new Error(`tmux ${args[0]} failed: ${r.stderr}`);
+    const r = spawnSync('tmux', ['-u', '-L', this.socket, ...args], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`tmux ${args.join(' ')}: ${r.stderr}`);
     return r.stdout;
   }
 }
 
-function shellQuote(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+export function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
 }

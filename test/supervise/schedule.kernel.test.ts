@@ -28,6 +28,12 @@ function recorder() {
     tick: (r) => ticks.push({ ...r, arrivedNs: clockNow(CLOCK_REALTIME) }),
     commandTick: (r) => calls.commandTick.push(r),
     run: (r) => calls.run.push(r),
+    attempt: () => {
+      throw new Error('a schedule reports no retry attempts');
+    },
+    giveUp: () => {
+      throw new Error('a schedule reports no retry attempts');
+    },
     skip: (r) => calls.skip.push(r),
     clockStep: (e) => steps.push(e.timer),
     missed: (e) => steps.push(`missed ${e.timer} ${e.count}`),
