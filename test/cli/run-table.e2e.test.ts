@@ -205,7 +205,7 @@ describe('timerstack run', () => {
   });
 
   it('a timer removed by a reload lets its running command finish', async () => {
-    const file = tableFile("slow: once 0 -- sh -c 'sleep 0.5; echo slow finished'\nkeep: every 100ms --count 30 -- true\n");
+    const file = tableFile("slow: once 0 -- sh -c 'echo slow started; sleep 0.5; echo slow finished'\nkeep: every 100ms --count 30 -- true\n");
     let child: ChildProcess | undefined;
     let out = '';
     const done = timerstack(['run', file], {
@@ -214,8 +214,8 @@ describe('timerstack run', () => {
         c.stdout!.on('data', (d: Buffer) => (out += d.toString()));
       },
     });
-    await waitFor(() => child !== undefined);
-    await new Promise((r) => setTimeout(r, 250));
+    // The reload comes while slow runs (not before the first table was read).
+    await waitFor(() => out.includes('slow started'), 10_000);
     writeFileSync(file, 'keep: every 100ms --count 30 -- true\n');
     child!.kill('SIGHUP');
     await waitFor(() => out.includes('slow finished'), 10_000);
