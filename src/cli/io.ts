@@ -23,10 +23,10 @@ export interface OutputMode {
   verbose: boolean;
 }
 
-// The package's version, from the package.json above this file (dist/cli/io.js, or the bundle
-// one folder higher).
+// The package's version, from the first package.json named timerstack above this file (tsc's
+// dist/cli/io.js, or the CLI bundle in dist/bin/).
 export function version(): string {
-  for (const rel of ['../../package.json', '../package.json']) {
+  for (let rel = '../package.json', up = 0; up < 4; rel = `../${rel}`, up++) {
     try {
       const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version: string };
       if (pkg.name === 'timerstack') return pkg.version;
