@@ -56,9 +56,10 @@ async function dispatch(argv: readonly string[], io: Io): Promise<ExitResult> {
     const { runTable } = await import('./run-table.js');
     return runTable(words, mode, io);
   }
-  const spec = buildSpec(words, { ...wallNow(), defaultName: 'timer' });
+  const now = wallNow();
+  const spec = buildSpec(words, { ...now, defaultName: 'timer' });
   if (words.options.has('dry-run')) {
-    for (const text of formatPlan([spec], mode.json)) line(io.stdout, text);
+    for (const text of formatPlan([spec], mode.json, now.nowNs)) line(io.stdout, text);
     return { code: EXIT.ok };
   }
   return startSchedule([spec], mode, io, { countdown: kindOf(spec.kind).single });

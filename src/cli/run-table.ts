@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { EXIT, TimerstackError, UsageError } from '../errors.js';
 import type { ParsedWords } from '../grammar/words.js';
 import { decodeTable, diffTable, parseTable, type TableEntry } from '../kinds/table.js';
+import { formatInstant } from '../grammar/time.js';
 import { formatPlan } from '../output/plan.js';
 import type { ExitResult, Io, OutputMode } from './io.js';
 import { wallNow } from './now.js';
@@ -42,11 +43,12 @@ export async function runTable(words: ParsedWords, mode: OutputMode, io: Io): Pr
   const fromStdin = file === '-';
   const source = fromStdin ? 'stdin' : file;
   const bytes = fromStdin ? await readAll(io.stdin) : readFile(file);
-  const entries = parseTable(decodeTable(bytes, source), source, wallNow());
+  const now = wallNow();
+  const entries = parseTable(decodeTable(bytes, source), source, now);
   const specs = entries.map((e) => e.spec);
 
   if (words.options.has('check')) {
-    io.stdout.write(`${formatPlan(specs, mode.json).join('\n')}\n`);
+    io.stdout.write(`${formatPlan(specs, mode.json, now.nowNs).join('\n')}\n`);
     return { code: EXIT.ok };
   }
   if (fromStdin) return startSchedule(specs, mode, io);
@@ -111,6 +113,6 @@ class Reloader {
   }
 
   private report(control: ScheduleControl, json: Record<string, unknown>, text: string): void {
-    control.stderr(this.json ? JSON.stringify(json) : text);
+    control.stderr(this.json ? JSON.stringify({ event: json.event, time: formatInstant(wallNow().nowNs), ...json }) : text);
   }
 }

@@ -1,4 +1,6 @@
-// The schedule's events as NDJSON objects, one line each, snake_case, instants in ISO 8601 UTC.
+// The schedule's events as NDJSON objects, one line each: an `event` naming the kind, a `time`
+// (when it happened), snake_case keys, instants in ISO 8601 UTC, nanosecond spans as strings.
+// schema/events.json describes every kind; docs/events.md tells how they project the library's.
 import { formatInstant } from '../grammar/time.js';
 import type { Formatter } from './format.js';
 
@@ -12,6 +14,7 @@ export const jsonFormatter: Formatter = {
   run: (r) =>
     JSON.stringify({
       event: 'run',
+      time: formatInstant(r.timeNs),
       timer: r.timer,
       tick: r.tick,
       pid: r.pid ?? null,
@@ -21,11 +24,12 @@ export const jsonFormatter: Formatter = {
       duration_ms: Math.round(r.durationMs * 1000) / 1000,
       ...(r.error ? { error: r.error } : {}),
     }),
-  skip: (r) => JSON.stringify({ event: 'skip', timer: r.timer, tick: r.tick, skipped: r.skipped, reason: r.reason }),
-  clockStep: (e) => JSON.stringify({ event: 'clock-step', timer: e.timer }),
+  skip: (r) => JSON.stringify({ event: 'skip', time: formatInstant(r.timeNs), timer: r.timer, tick: r.tick, skipped: r.skipped, reason: r.reason }),
+  clockStep: (e) => JSON.stringify({ event: 'clock-step', time: formatInstant(e.timeNs), timer: e.timer }),
   state: (s) =>
     JSON.stringify({
       event: 'state',
+      time: formatInstant(s.timeNs),
       timer: s.timer,
       tick: s.tick,
       skipped: s.skipped,

@@ -1,5 +1,7 @@
 // The events a schedule reports, and the Reporter the sinks implement. Defined once, here: the
-// sinks (output/) format these shapes; nothing below the supervisor knows them.
+// sinks (output/) format these shapes; nothing below the supervisor knows them. Every event says
+// when it happened on the wall clock (timeNs); the NDJSON sink writes each as one object whose
+// `event` names its kind (schema/events.json; docs/events.md tells the whole model).
 import type { RunResult, SkipReason } from '../exec/result.js';
 
 export type { RunResult } from '../exec/result.js';
@@ -15,12 +17,16 @@ export interface TickEvent {
   latenessUs: number;
 }
 
-// A finished run of a timer's command.
-export type RunEvent = RunResult;
+// A finished run of a timer's command, and when it was seen to end (wall-clock ns).
+export interface RunEvent extends RunResult {
+  timeNs: bigint;
+}
 
 // Ticks not run: by the overlap policy, or missed (the kernel counted more than one expiration).
 export interface SkipEvent {
   timer: string;
+  // When the tick was not run (wall-clock ns).
+  timeNs: bigint;
   tick: number;
   // How many ticks were not run or missed.
   skipped: number;
@@ -30,6 +36,8 @@ export interface SkipEvent {
 // One timer's state, on request (SIGUSR1).
 export interface StateEvent {
   timer: string;
+  // When the state was read (wall-clock ns).
+  timeNs: bigint;
   tick: number;
   skipped: number;
   remainingNs: bigint | undefined;
@@ -41,6 +49,8 @@ export interface StateEvent {
 export interface ClockStepEvent {
   // The timer's name, or the clock's when the step touched a shared queue.
   timer: string;
+  // When the step was noticed (wall-clock ns).
+  timeNs: bigint;
 }
 
 export interface Reporter {

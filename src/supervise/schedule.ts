@@ -7,6 +7,8 @@
 import type { CommandRunner } from '../exec/runner.js';
 import type { RunResult, SkipReason, TickContext } from '../exec/result.js';
 import { kindOf } from '../kinds/index.js';
+import { clockNow } from '../native/clocks.js';
+import { CLOCK_REALTIME } from '../native/libc.js';
 import type { TimerSpec } from '../kinds/kind.js';
 import type { Expiration, Loop, LoopNotice } from '../loop/loop.js';
 import { Entry } from './entry.js';
@@ -42,6 +44,8 @@ export class Schedule {
     private readonly reporter: Reporter,
     private readonly makeRunner: RunnerFactory,
     private readonly random: () => number = Math.random,
+    // When an event happened: wall-clock ns (events carry it; a test may pass its own clock).
+    private readonly wallNow: () => bigint = () => clockNow(CLOCK_REALTIME),
   ) {
     this.done = new Promise((r) => (this.resolve = r));
     this.entries = specs.map((s) => new Entry(s));
@@ -94,12 +98,14 @@ export class Schedule {
 
   // A notice from the loop (the CLI passes the loop's notices here).
   notice(notice: LoopNotice): void {
-    if (notice.kind === 'clock-step') this.reporter.clockStep({ timer: notice.timer?.name ?? notice.clock });
+    if (notice.kind === 'clock-step') this.reporter.clockStep({ timer: notice.timer?.name ?? notice.clock, timeNs: this.wallNow() });
   }
 
   states(): StateEvent[] {
+    const timeNs = this.wallNow();
     return this.entries.map((e) => ({
       timer: e.spec.name,
+      timeNs,
       tick: Math.min(e.timer?.tick ?? 0, e.spec.count ?? Infinity),
       skipped: e.skipped,
       remainingNs: e.timer?.armed ? e.timer.remaining() : undefined,
@@ -134,7 +140,7 @@ export class Schedule {
       onResult: (r) => this.onResult(entry, r),
       onSkip: (ctx, reason) => {
         entry.skipped++;
-        this.reporter.skip({ timer: ctx.timer, tick: ctx.tick, skipped: 1, reason });
+        this.reporter.skip({ timer: ctx.timer, timeNs: this.wallNow(), tick: ctx.tick, skipped: 1, reason });
       },
     };
   }
@@ -178,14 +184,14 @@ export class Schedule {
     this.reporter.commandTick(event);
     if (event.expirations > 1) {
       entry.skipped += event.expirations - 1;
-      this.reporter.skip({ timer: event.timer, tick: event.tick, skipped: event.expirations - 1, reason: 'missed' });
+      this.reporter.skip({ timer: event.timer, timeNs: event.timeNs, tick: event.tick, skipped: event.expirations - 1, reason: 'missed' });
     }
     entry.runner.trigger({ timer: event.timer, tick: event.tick, expirations: event.expirations, scheduledNs: event.scheduledNs });
   }
 
   private onResult(entry: Entry, r: RunResult): void {
     entry.lastStatus = r.status;
-    this.reporter.run(r);
+    this.reporter.run({ ...r, timeNs: this.wallNow() });
     if (r.status !== 0 && entry.spec.failFast && this.state === 'running') {
       this.failFastStatus = r.status;
       void this.stop('SIGTERM', r.status);
