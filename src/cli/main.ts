@@ -2,8 +2,8 @@
 // argv, stdout, stderr, signals and exit codes; main() turns every TimerstackError into one line
 // on stderr and its status.
 import { EXIT, TimerstackError, UsageError } from '../errors.js';
-import type { CommandName } from '../grammar/options.js';
-import { parseWords } from '../grammar/words.js';
+import { COLOR, type CommandName } from '../grammar/options.js';
+import { optionValue, parseWords } from '../grammar/words.js';
 import { kindOf } from '../kinds/index.js';
 import { buildSpec } from '../kinds/spec.js';
 import { assertLinux } from '../native/libc.js';
@@ -51,6 +51,7 @@ async function dispatch(argv: readonly string[], io: Io): Promise<ExitResult> {
     json: words.options.has('json'),
     quiet: words.options.has('quiet'),
     verbose: words.options.has('verbose'),
+    color: optionValue(words, COLOR) ?? 'auto',
   };
   if (words.command === 'run') {
     const { runTable } = await import('./run-table.js');

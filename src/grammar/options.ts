@@ -39,6 +39,8 @@ export interface CommandDef {
 export const CLOCK_CHOICES = CLOCK_NAMES;
 export const OVERLAP_CHOICES = OVERLAP_POLICIES;
 export const LATE_CHOICES = ['error', 'run'] as const;
+export const COLOR_CHOICES = ['auto', 'always', 'never'] as const;
+export type ColorWhen = (typeof COLOR_CHOICES)[number];
 
 export type { ClockName } from '../native/clocks.js';
 export type { OverlapPolicy } from '../exec/overlap.js';
@@ -142,11 +144,12 @@ export const JSON_OUTPUT = option({ name: 'json', type: 'flag', commands: TIMERS
 export const QUIET = option({ name: 'quiet', short: 'q', type: 'flag', commands: TIMERS_AND_RUN, scope: 'process', describe: 'no events on stdout (failed runs and skipped ticks still go to stderr)', parse: flag });
 export const VERBOSE = option({ name: 'verbose', short: 'v', type: 'flag', commands: TIMERS_AND_RUN, scope: 'process', describe: 'with a command: every tick and run result on stderr', parse: flag });
 export const DRY_RUN = option({ name: 'dry-run', short: 'n', type: 'flag', commands: TIMERS, scope: 'process', describe: 'print the plan (clock, first expiration, interval, limits) and arm nothing', parse: flag });
+export const COLOR = option({ name: 'color', type: 'choice', arg: 'WHEN', choices: COLOR_CHOICES, commands: TIMERS_AND_RUN, scope: 'process', describe: 'colours: auto (default: on a terminal, unless NO_COLOR is set or FORCE_COLOR says otherwise), always, or never; wins over NO_COLOR and FORCE_COLOR', parse: choice('value', COLOR_CHOICES) });
 export const CHECK = option({ name: 'check', type: 'flag', commands: ['run'], scope: 'process', describe: 'validate the table, print the plan, arm nothing', parse: flag });
 
 export const OPTIONS: readonly OptionDef[] = [
   COUNT, FOR, UNTIL, AFTER, ALIGN, CLOCK, LATE, JITTER, OVERLAP, TIMEOUT, KILL_AFTER, SHELL, FAIL_FAST, NAME,
-  JSON_OUTPUT, QUIET, VERBOSE, DRY_RUN, CHECK,
+  JSON_OUTPUT, QUIET, VERBOSE, COLOR, DRY_RUN, CHECK,
 ];
 
 export const GLOBAL_OPTIONS: readonly { name: string; short: string; describe: string }[] = [

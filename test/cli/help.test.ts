@@ -152,7 +152,7 @@ describe('completion(): the --get-yargs-completions protocol', () => {
 
   it('after a value: options again', async () => {
     expect(await words('every', '5s', '--clock', 'boottime', '--c')).toEqual(['--count']);
-    expect(await words('run', 'timers.txt', '')).toEqual(['--json', '--quiet', '--verbose', '--check', '--help']);
+    expect(await words('run', 'timers.txt', '')).toEqual(['--json', '--quiet', '--verbose', '--color', '--check', '--help']);
   });
 
   it('completion takes a shell; help takes a command', async () => {
@@ -166,7 +166,7 @@ describe('completion(): the --get-yargs-completions protocol', () => {
     const every = COMMANDS.find((c) => c.name === 'every')!;
     expect(await completion(['--get-yargs-completions', 'timerstack', 'ev'], env)).toBe(`every:${every.describe}\n`);
     // The cursor on the second word of "timerstack every --clock": the words after it do not count.
-    const mid = await completion(['--get-yargs-completions', 'timerstack', 'every', '--co', '--clock'], { COMP_LINE: 'x', COMP_CWORD: '2' });
+    const mid = await completion(['--get-yargs-completions', 'timerstack', 'every', '--cou', '--clock'], { COMP_LINE: 'x', COMP_CWORD: '2' });
     expect(mid).toBe(`--count:${OPTIONS.find((o) => o.name === 'count')!.describe}\n`);
   });
 
