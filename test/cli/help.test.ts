@@ -151,7 +151,7 @@ describe('completion(): the --get-yargs-completions protocol', () => {
   });
 
   it('after a value: options again', async () => {
-    expect(await words('every', '5s', '--clock', 'boottime', '--c')).toEqual(['--count']);
+    expect(await words('every', '5s', '--clock', 'boottime', '--c')).toEqual(['--count', '--color']);
     expect(await words('run', 'timers.txt', '')).toEqual(['--json', '--quiet', '--verbose', '--color', '--check', '--help']);
   });
 
