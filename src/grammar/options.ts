@@ -116,9 +116,12 @@ export const COMMANDS: readonly CommandDef[] = [
   },
   {
     name: 'completion',
-    usage: 'completion [bash|zsh]',
+    usage: 'completion [bash|zsh|fish]',
     describe: 'Print a shell completion script (add `source <(timerstack completion)` to ~/.bashrc).',
-    examples: [['timerstack completion zsh > ~/.zfunc/_timerstack', 'completion for zsh']],
+    examples: [
+      ['timerstack completion zsh > ~/.zfunc/_timerstack', 'completion for zsh'],
+      ['timerstack completion fish > ~/.config/fish/completions/timerstack.fish', 'completion for fish'],
+    ],
   },
 ];
 
