@@ -71,9 +71,9 @@ describe('the option table', () => {
   });
 
   it.each<[CommandName, string[]]>([
-    ['once', ['clock', 'jitter', 'timeout', 'kill-after', 'shell', 'name', 'json', 'quiet', 'verbose', 'dry-run']],
-    ['at', ['clock', 'late', 'jitter', 'timeout', 'kill-after', 'shell', 'name', 'json', 'quiet', 'verbose', 'dry-run']],
-    ['run', ['json', 'quiet', 'verbose', 'check']],
+    ['once', ['clock', 'jitter', 'timeout', 'kill-after', 'shell', 'name', 'json', 'quiet', 'verbose', 'color', 'dry-run']],
+    ['at', ['clock', 'late', 'jitter', 'timeout', 'kill-after', 'shell', 'name', 'json', 'quiet', 'verbose', 'color', 'dry-run']],
+    ['run', ['json', 'quiet', 'verbose', 'color', 'check']],
     ['completion', []],
   ])('optionsFor(%s), in table order', (command, names) => {
     expect(optionsFor(command).map((o) => o.name)).toEqual(names);
