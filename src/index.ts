@@ -46,6 +46,7 @@ export { defaultLoop } from './lib/default-loop.js';
 export { once, every, type OnceOptions, type EveryOptions } from './lib/api.js';
 export type { TickIterator } from './lib/tick-iterator.js';
 export { tickRecord, type TickRecord } from './lib/records.js';
+export { cron, calendar, nextElapses, type CalendarOptions, type CalendarKind } from './lib/calendar-api.js';
 export type { Duration } from './grammar/duration-input.js';
 export { parseDuration, formatDuration } from './grammar/duration.js';
 export { TimerstackError, UsageError, SyscallError, PlatformError } from './errors.js';

@@ -2,7 +2,7 @@
 // argv, stdout, stderr, signals and exit codes; main() turns every TimerstackError into one line
 // on stderr and its status.
 import { EXIT, TimerstackError, UsageError } from '../errors.js';
-import { COLOR, type CommandName } from '../grammar/options.js';
+import { COLOR, COMMANDS, oneOf, type CommandName } from '../grammar/options.js';
 import { optionValue, parseWords } from '../grammar/words.js';
 import { kindOf } from '../kinds/index.js';
 import { buildSpec } from '../kinds/spec.js';
@@ -34,7 +34,7 @@ async function dispatch(argv: readonly string[], io: Io): Promise<ExitResult> {
     line(io.stdout, version());
     return { code: EXIT.ok };
   }
-  if (first === undefined) throw new UsageError('missing command (once, every, at, run or completion)');
+  if (first === undefined) throw new UsageError(`missing command (${oneOf(COMMANDS.map((c) => c.name))})`);
   if (first === '--help' || first === '-h' || first === 'help') {
     return help(io, first === 'help' ? (argv[1] as CommandName | undefined) : undefined);
   }
@@ -42,6 +42,10 @@ async function dispatch(argv: readonly string[], io: Io): Promise<ExitResult> {
     const { completion } = await import('./completion.js');
     io.stdout.write(await completion(argv, io.env));
     return { code: EXIT.ok };
+  }
+  if (first === 'next') {
+    const { nextCommand } = await import('./next.js');
+    return nextCommand(argv, io);
   }
   // Elsewhere than Linux nothing can be armed: say so before reading the rest.
   assertLinux();

@@ -17,5 +17,8 @@ export function makeReporter(mode: OutputMode, out: Formatter, err: Formatter, e
     },
     skip: (e) => toErr(err.skip(e)),
     clockStep: (e) => toErr(err.clockStep(e)),
+    missed: (e) => toErr(err.missed(e)),
+    catchUp: (e) => toErr(err.catchUp(e)),
+    problem: (e) => toErr(err.problem(e)),
   };
 }

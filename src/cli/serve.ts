@@ -10,8 +10,10 @@ import type { Formatter } from '../output/format.js';
 import { jsonFormatter } from '../output/json.js';
 import { textFormatter } from '../output/text.js';
 import type { Reporter } from '../supervise/events.js';
-import type { RunnerFactory, Schedule } from '../supervise/schedule.js';
+import type { MissedRange } from '../kinds/wall-clock.js';
+import type { RunnerFactory, Schedule, ScheduleOptions } from '../supervise/schedule.js';
 import { colorLevel, line, type ExitResult, type Io, type OutputMode } from './io.js';
+import { wallNow } from './now.js';
 import { makeReporter } from './reporter.js';
 import { StdoutBatch } from './stdout-batch.js';
 import { STOP_SIGNALS, watchStops } from './stop-signals.js';
@@ -53,7 +55,8 @@ export async function startSchedule(specs: TimerSpec[], mode: OutputMode, io: Io
   const loop: Loop = new Loop({ onNotice: (n) => schedule?.notice(n), afterDispatch: () => batch.flush() });
   const batch = new StdoutBatch(io.stdout, () => loop.dispatching, () => loop.pause(), () => loop.resume());
   const reporter = makeReporter(mode, out, err, (text) => batch.emit(text), toErr);
-  schedule = new Schedule(loop, specs, reporter, makeRunner);
+  schedule = new Schedule(loop, specs, reporter, makeRunner, Math.random, await persistence(specs));
+  for (const spec of specs) if (spec.rule && spec.atNs === undefined) toErr(`${spec.name}: the schedule never elapses (${spec.rule.normalized}); nothing to do`);
   const running = schedule;
 
   const stops = watchStops(io, running, loop, options.stopSignals ?? STOP_SIGNALS, () => {
@@ -77,6 +80,22 @@ export async function startSchedule(specs: TimerSpec[], mode: OutputMode, io: Io
   }
 }
 
+// What --persistent timers need: the stamp files, and what each missed while timerstack was
+// not running (a stamp that cannot be read refuses the start, before anything is armed).
+async function persistence(specs: readonly TimerSpec[]): Promise<ScheduleOptions> {
+  if (!specs.some((s) => s.persistent !== undefined)) return {};
+  const [{ fileStamps }, { missedSince }] = await Promise.all([import('../supervise/stamps.js'), import('../kinds/wall-clock.js')]);
+  const { nowNs } = wallNow();
+  const catchUps = new Map<string, MissedRange>();
+  for (const spec of specs) {
+    if (spec.persistent === undefined || !spec.rule) continue;
+    const last = fileStamps.read(spec.persistent);
+    const missed = last === undefined ? undefined : missedSince(spec.rule, last, nowNs);
+    if (missed) catchUps.set(spec.name, missed);
+  }
+  return { stamps: fileStamps, catchUps, startedNs: nowNs };
+}
+
 // The factory of command runners, with execa loaded before arming (so the first run is not late
 // by the time it takes to load); without commands, nothing is loaded.
 async function runnerFactory(needed: boolean, env: NodeJS.ProcessEnv): Promise<RunnerFactory> {
@@ -95,6 +114,9 @@ async function runnerFactory(needed: boolean, env: NodeJS.ProcessEnv): Promise<R
       onResult: hooks.onResult,
       onSkip: hooks.onSkip,
       env,
+      ...(spec.shellPath !== undefined ? { shellPath: spec.shellPath } : {}),
+      ...(spec.env !== undefined ? { extraEnv: spec.env } : {}),
+      ...(spec.input !== undefined ? { input: spec.input } : {}),
     });
 }
 

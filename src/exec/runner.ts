@@ -25,6 +25,11 @@ export interface CommandOptions {
   onResult: (result: RunResult) => void;
   onSkip: (ctx: TickContext, reason: SkipReason) => void;
   env?: NodeJS.ProcessEnv;
+  // The shell for `shell` (default /bin/sh), variables added to the environment, and text for the
+  // command's standard input (a crontab job's).
+  shellPath?: string;
+  extraEnv?: Readonly<Record<string, string>>;
+  input?: string;
 }
 
 interface Run {
@@ -142,7 +147,7 @@ export class CommandRunner {
   private spawn(run: Run, execa: Execa): void {
     run.state = 'running';
     run.startedAt = performance.now();
-    const line = commandLine(this.options.argv, this.options.shell);
+    const line = commandLine(this.options.argv, this.options.shell, this.options.shellPath);
     if (!line) {
       this.options.onStart?.(run.ctx.tick, undefined);
       return this.finish(run, { errorCode: 'EINVAL' }, 'no command given');
@@ -150,7 +155,7 @@ export class CommandRunner {
     const [file, args] = line;
     let subprocess: Subprocess;
     try {
-      subprocess = spawnCommand(execa, file, args, commandEnv(this.options.env ?? process.env, run.ctx));
+      subprocess = spawnCommand(execa, file, args, commandEnv(this.options.env ?? process.env, run.ctx, this.options.extraEnv), this.options.input);
     } catch (err) {
       this.options.onStart?.(run.ctx.tick, undefined);
       return this.finish(run, { errorCode: (err as NodeJS.ErrnoException).code ?? 'EEXECA' }, oneLine(err));

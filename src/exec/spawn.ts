@@ -42,7 +42,10 @@ const OPTIONS = {
 
 export type Subprocess = ResultPromise<typeof OPTIONS & { env: Record<string, string> }>;
 
-// Starts `file args` with exactly `env`; throws synchronously only for arguments execa refuses.
-export function spawnCommand(execa: Execa, file: string, args: readonly string[], env: Record<string, string>): Subprocess {
-  return execa(file, args, { ...OPTIONS, env });
+// Starts `file args` with exactly `env` (and `input` as its standard input, when given); throws
+// synchronously only for arguments execa refuses.
+export function spawnCommand(execa: Execa, file: string, args: readonly string[], env: Record<string, string>, input?: string): Subprocess {
+  if (input === undefined) return execa(file, args, { ...OPTIONS, env });
+  const { stdin: _ignored, ...rest } = OPTIONS;
+  return execa(file, args, { ...rest, env, input }) as unknown as Subprocess;
 }

@@ -6,11 +6,14 @@ import { CLOCK_NAMES } from '../native/clocks.js';
 import { OVERLAP_POLICIES } from '../exec/overlap.js';
 import { parseDuration } from './duration.js';
 import { quote } from './quote.js';
+import { checkZone } from './zone.js';
 
-export type CommandName = 'once' | 'every' | 'at' | 'run' | 'completion';
-export type TimerCommand = 'once' | 'every' | 'at';
+export type CommandName = 'once' | 'every' | 'at' | 'cron' | 'calendar' | 'run' | 'next' | 'completion';
+export type TimerCommand = 'once' | 'every' | 'at' | 'cron' | 'calendar';
 
-export type OptionType = 'duration' | 'time' | 'count' | 'choice' | 'string' | 'flag';
+export const TIMER_COMMANDS: readonly TimerCommand[] = ['once', 'every', 'at', 'cron', 'calendar'];
+
+export type OptionType = 'duration' | 'time' | 'count' | 'choice' | 'string' | 'zone' | 'file' | 'flag';
 
 export interface OptionDef<T = unknown> {
   name: string;
@@ -69,8 +72,16 @@ function positiveCount(value: string): number {
   return Number(value);
 }
 
-const TIMERS = ['once', 'every', 'at'] as const;
-const TIMERS_AND_RUN = ['once', 'every', 'at', 'run'] as const;
+const TIMERS = ['once', 'every', 'at', 'cron', 'calendar'] as const;
+const TIMERS_AND_RUN = [...TIMERS, 'run'] as const;
+// Kinds that repeat, and the ones on the wall-clock calendar.
+const REPEATING = ['every', 'cron', 'calendar'] as const;
+const CALENDAR = ['cron', 'calendar'] as const;
+
+// An IANA time zone name, as Intl knows it.
+function zoneName(value: string): string {
+  return checkZone(value);
+}
 
 export const COMMANDS: readonly CommandDef[] = [
   {
@@ -105,12 +116,42 @@ export const COMMANDS: readonly CommandDef[] = [
     ],
   },
   {
+    name: 'cron',
+    usage: 'cron EXPR [options] [-- COMMAND [ARG...]]',
+    positional: { name: 'EXPR', describe: 'a cron expression: 5 fields (minute hour day-of-month month day-of-week), 6 with seconds first, or @daily and the other nicknames' },
+    describe: 'Fire on a cron schedule (cronie\'s rules), on absolute wall-clock timers.',
+    examples: [
+      ["timerstack cron '*/15 * * * *' -- ./sync.sh", 'every quarter hour'],
+      ["timerstack cron '0 30 9 * * Mon-Fri' --tz Europe/Berlin -- ./report.sh", '09:30:00 on weekdays, Berlin time'],
+    ],
+  },
+  {
+    name: 'calendar',
+    usage: 'calendar EXPR [options] [-- COMMAND [ARG...]]',
+    positional: { name: 'EXPR', describe: 'a systemd calendar event (OnCalendar=): "Mon..Fri *-*-* 09:00", "*:0/15", "daily", "*-*-01 03:00 UTC"' },
+    describe: 'Fire on a systemd calendar event, exactly as OnCalendar= reads it.',
+    examples: [
+      ["timerstack calendar 'Mon..Fri *-*-* 09:00' -- ./standup.sh", 'weekdays at 09:00'],
+      ['timerstack calendar monthly --persistent ~/.ts/bill -- ./bill.sh', 'monthly; a run missed while not running is caught up'],
+    ],
+  },
+  {
+    name: 'next',
+    usage: 'next KIND SPEC... [-n N] [--from TIME] [--tz ZONE] [--json]',
+    positional: { name: 'KIND', describe: 'a timer: once, every, at, cron or calendar, with its spec and options' },
+    describe: 'Print the next expirations of a timer spec, one ISO 8601 instant a line; arm nothing.',
+    examples: [
+      ["timerstack next cron '0 9 * * 1-5' -n 5", 'the next five weekday mornings'],
+      ['timerstack next calendar quarterly --tz Asia/Kolkata -n 3', 'computed and shown in a zone'],
+    ],
+  },
+  {
     name: 'run',
     usage: 'run FILE|- [options]',
     positional: { name: 'FILE', describe: 'a table of timers, one per line (- reads standard input)' },
     describe: 'Serve a table of timers, one per line, from one process.',
     examples: [
-      ['timerstack run timers.txt', 'every line is "name: once|every|at SPEC [options] [-- COMMAND]"'],
+      ['timerstack run timers.txt', 'every line is "name: once|every|at|cron|calendar SPEC [options] [-- COMMAND]", or a crontab line'],
       ['timerstack run timers.txt --check', 'validate the table and print the plan'],
     ],
   },
@@ -129,30 +170,34 @@ function option<T>(def: OptionDef<T>): OptionDef<T> {
   return def;
 }
 
-export const COUNT = option({ name: 'count', type: 'count', arg: 'N', commands: ['every'], scope: 'timer', describe: 'stop after N expirations', parse: positiveCount });
-export const FOR = option({ name: 'for', type: 'duration', arg: 'DURATION', commands: ['every'], scope: 'timer', describe: 'stop after DURATION', parse: parseDuration });
-export const UNTIL = option({ name: 'until', type: 'time', arg: 'TIME', commands: ['every'], scope: 'timer', describe: 'stop at wall-clock TIME', parse: text });
+export const COUNT = option({ name: 'count', type: 'count', arg: 'N', commands: REPEATING, scope: 'timer', describe: 'stop after N expirations', parse: positiveCount });
+export const FOR = option({ name: 'for', type: 'duration', arg: 'DURATION', commands: REPEATING, scope: 'timer', describe: 'stop after DURATION', parse: parseDuration });
+export const UNTIL = option({ name: 'until', type: 'time', arg: 'TIME', commands: REPEATING, scope: 'timer', describe: 'stop at wall-clock TIME', parse: text });
 export const AFTER = option({ name: 'after', type: 'duration', arg: 'DELAY', commands: ['every'], scope: 'timer', describe: 'first expiration after DELAY (0 = at once) instead of one interval', parse: parseDuration });
 export const ALIGN = option({ name: 'align', type: 'flag', commands: ['every'], scope: 'timer', describe: 'fire on local wall-clock multiples of the interval (every 1m: at :00)', parse: flag });
-export const CLOCK = option({ name: 'clock', type: 'choice', arg: 'CLOCK', choices: CLOCK_CHOICES, commands: TIMERS, scope: 'timer', describe: 'the timer\'s clock: monotonic (default; realtime for at and --align), boottime (counts during suspend), realtime, or the -alarm clocks (wake the machine; need CAP_WAKE_ALARM)', parse: choice('clock', CLOCK_CHOICES) });
+export const CLOCK = option({ name: 'clock', type: 'choice', arg: 'CLOCK', choices: CLOCK_CHOICES, commands: TIMERS, scope: 'timer', describe: 'the timer\'s clock: monotonic (default; realtime for at, cron, calendar and --align), boottime (counts during suspend), realtime, or the -alarm clocks (wake the machine; need CAP_WAKE_ALARM)', parse: choice('clock', CLOCK_CHOICES) });
 export const LATE = option({ name: 'late', type: 'choice', arg: 'POLICY', choices: LATE_CHOICES, commands: ['at'], scope: 'timer', describe: 'a TIME already past: error (default) or run now', parse: choice('policy', LATE_CHOICES) });
 export const JITTER = option({ name: 'jitter', type: 'duration', arg: 'DURATION', commands: TIMERS, scope: 'timer', describe: 'delay each expiration\'s event or run by a random time up to DURATION', parse: parseDuration });
-export const OVERLAP = option({ name: 'overlap', type: 'choice', arg: 'POLICY', choices: OVERLAP_CHOICES, commands: ['every'], scope: 'timer', describe: 'a tick while the command still runs: skip (default, reported), queue, parallel, restart', parse: choice('policy', OVERLAP_CHOICES) });
+export const OVERLAP = option({ name: 'overlap', type: 'choice', arg: 'POLICY', choices: OVERLAP_CHOICES, commands: REPEATING, scope: 'timer', describe: 'a tick while the command still runs: skip (default, reported), queue, parallel, restart', parse: choice('policy', OVERLAP_CHOICES) });
 export const TIMEOUT = option({ name: 'timeout', type: 'duration', arg: 'DURATION', commands: TIMERS, scope: 'timer', describe: 'SIGTERM a run (and its process group) after DURATION', parse: parseDuration });
 export const KILL_AFTER = option({ name: 'kill-after', type: 'duration', arg: 'DURATION', commands: TIMERS, scope: 'timer', describe: 'SIGKILL a process group still running DURATION after its SIGTERM (--timeout, --overlap restart, a relayed signal; default 10s)', parse: parseDuration });
 export const SHELL = option({ name: 'shell', type: 'flag', commands: TIMERS, scope: 'timer', describe: 'run COMMAND as one string through sh -c (never a shell otherwise)', parse: flag });
-export const FAIL_FAST = option({ name: 'fail-fast', type: 'flag', commands: ['every'], scope: 'timer', describe: 'stop at the first failing run and exit with its status', parse: flag });
+export const FAIL_FAST = option({ name: 'fail-fast', type: 'flag', commands: REPEATING, scope: 'timer', describe: 'stop at the first failing run and exit with its status', parse: flag });
+export const TZ = option({ name: 'tz', type: 'zone', arg: 'ZONE', commands: ['at', 'every', ...CALENDAR, 'next'], scope: 'timer', describe: 'the IANA time zone of wall-clock times, --align and calendar schedules (default: the local zone, TZ)', parse: zoneName });
+export const PERSISTENT = option({ name: 'persistent', type: 'file', arg: 'FILE', commands: CALENDAR, scope: 'timer', describe: 'keep the last run\'s instant in FILE; an elapse missed while timerstack was not running runs once at start', parse: text });
 export const NAME = option({ name: 'name', type: 'string', arg: 'NAME', commands: TIMERS, scope: 'timer', describe: 'the timer\'s name in events and TIMERSTACK_TIMER (default: timer; in run files, the name before the colon or line-N)', parse: text });
-export const JSON_OUTPUT = option({ name: 'json', type: 'flag', commands: TIMERS_AND_RUN, scope: 'process', describe: 'events as NDJSON, one object per line', parse: flag });
+export const JSON_OUTPUT = option({ name: 'json', type: 'flag', commands: [...TIMERS_AND_RUN, 'next'], scope: 'process', describe: 'events as NDJSON, one object per line', parse: flag });
 export const QUIET = option({ name: 'quiet', short: 'q', type: 'flag', commands: TIMERS_AND_RUN, scope: 'process', describe: 'no events on stdout (failed runs and skipped ticks still go to stderr)', parse: flag });
 export const VERBOSE = option({ name: 'verbose', short: 'v', type: 'flag', commands: TIMERS_AND_RUN, scope: 'process', describe: 'with a command: every tick and run result on stderr', parse: flag });
 export const DRY_RUN = option({ name: 'dry-run', short: 'n', type: 'flag', commands: TIMERS, scope: 'process', describe: 'print the plan (clock, first expiration, interval, limits) and arm nothing', parse: flag });
+export const ITERATIONS = option({ name: 'iterations', short: 'n', type: 'count', arg: 'N', commands: ['next'], scope: 'process', describe: 'how many expirations to print (default 5)', parse: positiveCount });
+export const FROM = option({ name: 'from', type: 'time', arg: 'TIME', commands: ['next'], scope: 'process', describe: 'print the expirations strictly after TIME (default: now)', parse: text });
 export const COLOR = option({ name: 'color', type: 'choice', arg: 'WHEN', choices: COLOR_CHOICES, commands: TIMERS_AND_RUN, scope: 'process', describe: 'colours: auto (default: on a terminal, unless NO_COLOR is set or FORCE_COLOR says otherwise), always, or never; wins over NO_COLOR and FORCE_COLOR', parse: choice('value', COLOR_CHOICES) });
 export const CHECK = option({ name: 'check', type: 'flag', commands: ['run'], scope: 'process', describe: 'validate the table, print the plan, arm nothing', parse: flag });
 
 export const OPTIONS: readonly OptionDef[] = [
-  COUNT, FOR, UNTIL, AFTER, ALIGN, CLOCK, LATE, JITTER, OVERLAP, TIMEOUT, KILL_AFTER, SHELL, FAIL_FAST, NAME,
-  JSON_OUTPUT, QUIET, VERBOSE, COLOR, DRY_RUN, CHECK,
+  COUNT, FOR, UNTIL, AFTER, ALIGN, CLOCK, LATE, JITTER, OVERLAP, TIMEOUT, KILL_AFTER, SHELL, FAIL_FAST, TZ, PERSISTENT, NAME,
+  JSON_OUTPUT, QUIET, VERBOSE, COLOR, DRY_RUN, ITERATIONS, FROM, CHECK,
 ];
 
 export const GLOBAL_OPTIONS: readonly { name: string; short: string; describe: string }[] = [

@@ -1,11 +1,12 @@
 // `at TIME`: one expiration at a wall-clock instant, on an absolute realtime timer that is
 // re-armed for the same instant when the clock is stepped.
 import { UsageError } from '../errors.js';
-import { LATE } from '../grammar/options.js';
+import { LATE, TZ } from '../grammar/options.js';
 import { quote } from '../grammar/quote.js';
 import { parseTime } from '../grammar/time.js';
 import { optionValue, prefixed } from '../grammar/words.js';
 import { fixedPlan, fixedTimer, type Kind } from './kind.js';
+import { requireWallClock, zoneOf } from './wall-clock.js';
 
 export const at: Kind = {
   name: 'at',
@@ -13,11 +14,10 @@ export const at: Kind = {
   defaultClock: 'realtime',
   single: true,
   build(words, raw, spec, ctx) {
-    if (spec.clock !== 'realtime' && spec.clock !== 'realtime-alarm') {
-      throw new UsageError(`--clock: at needs a wall clock (realtime or realtime-alarm), not ${spec.clock}`);
-    }
+    requireWallClock(spec, 'at');
     const late = optionValue(words, LATE) ?? 'error';
-    const t = prefixed('TIME', () => parseTime(raw, ctx.nowNs));
+    if (words.options.has(TZ.name)) spec.zone = zoneOf(words);
+    const t = prefixed('TIME', () => parseTime(raw, ctx.nowNs, spec.zone));
     if (t.instantNs > ctx.nowNs) {
       spec.atNs = t.instantNs;
       return;

@@ -1,12 +1,19 @@
 // `every INTERVAL`: a periodic timer on the kernel's own interval, first after one interval (or
-// --after, or the next local wall-clock multiple with --align), with its limits.
+// --after, or the next wall-clock multiple with --align), with its limits. Aligned by whole days
+// or weeks on a wall clock, it follows the zone's calendar instead (local midnight; weeks on
+// Monday 00:00), so a DST change does not shift it by an hour.
 import { UsageError } from '../errors.js';
-import { AFTER, ALIGN, COUNT, FOR, UNTIL } from '../grammar/options.js';
-import { parseDuration } from '../grammar/duration.js';
+import { AFTER, ALIGN, TZ } from '../grammar/options.js';
+import { formatDuration, parseDuration } from '../grammar/duration.js';
 import { quote } from '../grammar/quote.js';
-import { parseTime } from '../grammar/time.js';
 import { optionValue, prefixed, type ParsedWords } from '../grammar/words.js';
+import { offsetAt } from '../grammar/zone.js';
+import { alignedDays } from './aligned-days.js';
 import { fixedPlan, fixedTimer, type Kind, type SpecContext, type TimerSpec } from './kind.js';
+import { limits } from './limits.js';
+import { applyRule, zoneOf } from './wall-clock.js';
+
+const DAY = 86_400_000_000_000n;
 
 // The next local wall-clock multiple of `interval` after now (strictly after), as a delay.
 export function alignedDelay(nowNs: bigint, utcOffsetNs: bigint, intervalNs: bigint): bigint {
@@ -24,6 +31,7 @@ export const every: Kind = {
     const interval = prefixed('INTERVAL', () => parseDuration(raw));
     if (interval === 0n) throw new UsageError(`INTERVAL: must be greater than 0 (got ${quote(raw)})`);
     spec.intervalNs = interval;
+    if (words.options.has(TZ.name)) spec.zone = zoneOf(words);
     firstExpiration(words, spec, ctx);
     limits(words, spec, ctx);
   },
@@ -40,24 +48,15 @@ function firstExpiration(words: ParsedWords, spec: TimerSpec, ctx: SpecContext):
     return;
   }
   if (after !== undefined) throw new UsageError('--align and --after cannot be combined');
-  const delay = alignedDelay(ctx.nowNs, ctx.utcOffsetNs, spec.intervalNs);
   if (!words.options.has('clock')) spec.clock = 'realtime';
-  if (spec.clock === 'realtime' || spec.clock === 'realtime-alarm') spec.atNs = ctx.nowNs + delay;
+  const wall = spec.clock === 'realtime' || spec.clock === 'realtime-alarm';
+  if (wall && spec.intervalNs % DAY === 0n) {
+    const zone = zoneOf(words);
+    applyRule(spec, { ...alignedDays(spec.intervalNs / DAY, zone), normalized: `every ${formatDuration(spec.intervalNs)} aligned on ${spec.intervalNs % (7n * DAY) === 0n ? 'Monday 00:00' : 'midnight'}` }, ctx.nowNs);
+    return;
+  }
+  const offset = spec.zone === undefined ? ctx.utcOffsetNs : BigInt(offsetAt(ctx.nowNs, spec.zone)) * 1_000_000_000n;
+  const delay = alignedDelay(ctx.nowNs, offset, spec.intervalNs);
+  if (wall) spec.atNs = ctx.nowNs + delay;
   else spec.delayNs = delay;
-}
-
-function limits(words: ParsedWords, spec: TimerSpec, ctx: SpecContext): void {
-  const count = optionValue(words, COUNT);
-  if (count !== undefined) spec.count = count;
-  const forNs = optionValue(words, FOR);
-  if (forNs !== undefined) {
-    if (forNs === 0n) throw new UsageError('--for: must be greater than 0');
-    spec.forNs = forNs;
-  }
-  const until = optionValue(words, UNTIL);
-  if (until !== undefined) {
-    const t = prefixed('--until', () => parseTime(until, ctx.nowNs));
-    if (t.instantNs <= ctx.nowNs) throw new UsageError(`--until: ${quote(until)} is in the past`);
-    spec.untilNs = t.instantNs;
-  }
 }

@@ -1,7 +1,7 @@
 // What a kind of schedule is: how its words become the schedule part of a spec, what it arms on
 // the loop, and how it reads in a plan. Each kind is one module in this folder.
 import { formatDuration } from '../grammar/duration.js';
-import { formatInstant } from '../grammar/time.js';
+import { formatInstant, formatZoned } from '../grammar/time.js';
 import type { TimerOptions } from '../loop/loop.js';
 import type { ClockName } from '../native/clocks.js';
 import type { OverlapPolicy } from '../exec/overlap.js';
@@ -27,6 +27,29 @@ export interface TimerSpec {
   shell: boolean;
   failFast: boolean;
   command?: string[];
+  // The IANA zone of its wall-clock times: a calendar schedule, --align, a TIME (--tz).
+  zone?: string;
+  // A schedule computed one elapse at a time (cron, calendar, --align by days): see ScheduleRule.
+  rule?: ScheduleRule;
+  // --persistent: the file that keeps the instant of the last run.
+  persistent?: string;
+  // Text given to the command on its standard input (a crontab line's % part).
+  input?: string;
+  // The shell for --shell (a crontab's SHELL=; default /bin/sh).
+  shellPath?: string;
+  // Variables added to the command's environment (a crontab's NAME=value lines).
+  env?: Record<string, string>;
+}
+
+// A schedule computed one elapse at a time: the elapse strictly after a given instant (ns since
+// the epoch, on CLOCK_REALTIME), or undefined when there is none.
+export interface ScheduleRule {
+  readonly kind: 'cron' | 'calendar' | 'align';
+  // As given, and as normalized for plans (systemd's normalized form for calendar).
+  readonly source: string;
+  readonly normalized: string;
+  readonly zone: string;
+  next(afterNs: bigint): bigint | undefined;
 }
 
 // Wall-clock now and the local zone's offset, read together by the caller (the one impure input
@@ -53,8 +76,8 @@ export interface Kind {
   readonly single: boolean;
   // Fills the schedule part of `spec` (first expiration, interval, limits) from the words.
   build(words: ParsedWords, raw: string, spec: TimerSpec, ctx: SpecContext): void;
-  // What the loop arms for it.
-  timer(spec: TimerSpec): TimerOptions;
+  // What the loop arms for it; undefined when the schedule has no elapse ahead at all.
+  timer(spec: TimerSpec): TimerOptions | undefined;
   // Its schedule in a plan line ("first in 5s, then every 5s") and in a plan object.
   plan(spec: TimerSpec): SchedulePlan;
 }
@@ -64,9 +87,16 @@ export interface SchedulePlan {
   json: Record<string, unknown>;
 }
 
-// The loop's options for a schedule of a first expiration (relative or absolute) and a period.
-export function fixedTimer(spec: TimerSpec): TimerOptions {
-  const options: TimerOptions = { name: spec.name, clock: spec.clock, interval: spec.intervalNs };
+// The loop's options for a schedule of a first expiration (relative or absolute) and a period,
+// or, with a rule, an absolute first elapse and each next one computed from the one that fired.
+export function fixedTimer(spec: TimerSpec): TimerOptions | undefined {
+  const options: TimerOptions = { name: spec.name, clock: spec.clock };
+  if (spec.rule) {
+    if (spec.atNs === undefined) return undefined;
+    const rule = spec.rule;
+    return { ...options, at: spec.atNs, next: (prev) => rule.next(prev) };
+  }
+  options.interval = spec.intervalNs;
   if (spec.atNs !== undefined) options.at = spec.atNs;
   else options.delay = spec.delayNs ?? spec.intervalNs;
   return options;
@@ -74,6 +104,7 @@ export function fixedTimer(spec: TimerSpec): TimerOptions {
 
 // The plan of a fixed schedule: its first expiration (relative or absolute) and its period.
 export function fixedPlan(spec: TimerSpec): SchedulePlan {
+  if (spec.rule) return rulePlan(spec, spec.rule);
   const absolute = spec.atNs !== undefined;
   const first = absolute ? `at ${formatInstant(spec.atNs!)}` : `in ${formatDuration(spec.delayNs ?? spec.intervalNs)}`;
   const then = spec.intervalNs > 0n ? `, then every ${formatDuration(spec.intervalNs)}` : '';
@@ -84,6 +115,23 @@ export function fixedPlan(spec: TimerSpec): SchedulePlan {
       value_ns: String(absolute ? spec.atNs : (spec.delayNs ?? spec.intervalNs)),
       interval_ns: String(spec.intervalNs),
       ...(absolute ? { first_time: formatInstant(spec.atNs!) } : {}),
+    },
+  };
+}
+
+// The plan of a computed schedule: its rule, its zone and its first elapse.
+function rulePlan(spec: TimerSpec, rule: ScheduleRule): SchedulePlan {
+  const first = spec.atNs === undefined ? 'never elapses' : `first at ${formatZoned(spec.atNs, rule.zone)}`;
+  const what = rule.kind === 'align' ? rule.normalized : `${rule.kind} ${JSON.stringify(rule.normalized)}`;
+  return {
+    text: `${what} in ${rule.zone}, ${first}`,
+    json: {
+      absolute: true,
+      expression: rule.source,
+      normalized: rule.normalized,
+      zone: rule.zone,
+      first_time: spec.atNs === undefined ? null : formatInstant(spec.atNs),
+      first_local: spec.atNs === undefined ? null : formatZoned(spec.atNs, rule.zone),
     },
   };
 }

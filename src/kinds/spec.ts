@@ -2,7 +2,7 @@
 // value checked and converted by the option table's parsers; nothing armed. Pure: the wall clock
 // and the local zone offset come in as arguments.
 import { UsageError } from '../errors.js';
-import { CLOCK, FAIL_FAST, JITTER, KILL_AFTER, NAME, OVERLAP, SHELL, TIMEOUT } from '../grammar/options.js';
+import { CLOCK, FAIL_FAST, JITTER, KILL_AFTER, NAME, OVERLAP, SHELL, TIMEOUT, TIMER_COMMANDS, type TimerCommand } from '../grammar/options.js';
 import { quote } from '../grammar/quote.js';
 import { optionValue, type ParsedWords } from '../grammar/words.js';
 import { kindOf } from './index.js';
@@ -18,12 +18,12 @@ const COMMAND_ONLY = [TIMEOUT, KILL_AFTER, OVERLAP, FAIL_FAST] as const;
 
 export function buildSpec(words: ParsedWords, ctx: SpecContext): TimerSpec {
   const command = words.command;
-  if (command !== 'once' && command !== 'every' && command !== 'at') throw new UsageError(`${command} is not a timer command`);
-  const kind = kindOf(command);
+  if (!(TIMER_COMMANDS as readonly string[]).includes(command)) throw new UsageError(`${command} is not a timer command`);
+  const kind = kindOf(command as TimerCommand);
   if (words.positional === undefined) throw new UsageError(`${command}: missing ${kind.argName}`);
   const spec: TimerSpec = {
     name: optionValue(words, NAME) ?? ctx.defaultName,
-    kind: command,
+    kind: command as TimerCommand,
     clock: optionValue(words, CLOCK) ?? kind.defaultClock,
     intervalNs: 0n,
     jitterNs: optionValue(words, JITTER) ?? 0n,

@@ -15,7 +15,7 @@ import { kernelTimers, type TimerNative } from '../native/timerfd.js';
 import { watchReadable, type FdWatch } from '../native/watch.js';
 import { validate, type LoopOptions, type ResolvedTimerOptions, type TimerOptions } from './options.js';
 import { Placement } from './placement.js';
-import { computedRecurrence, fixedRecurrence, type Recurrence } from './recurrence.js';
+import { computedRecurrence, fixedRecurrence, lookAhead, type Recurrence } from './recurrence.js';
 import type { LoopNotice, Source, SourceHost } from './source.js';
 import { LoopTimer, defaultTimerName, type Expiration, type ExpirationHandler, type Slot } from './timer.js';
 
@@ -163,6 +163,7 @@ export class Loop {
     const slot = LoopTimer.slotOf(timer);
     if (!isRealtimeClock(clockid)) slot.wallOffset = this.now(CLOCK_REALTIME) - this.now(clockid);
     this.placement.attach(slot, flags);
+    lookAhead(slot);
     if (this.timerCount++ === 0) this.watch!.ref();
     return timer;
   }

@@ -56,6 +56,9 @@ export class Slot implements HeapItem {
   source: Source | undefined;
   // Wall clock minus the timer's clock when it was armed (0n on a wall clock).
   wallOffset = 0n;
+  // A computed schedule's deadline after `deadline`, worked out ahead of time so that an
+  // expiration is delivered without waiting for the rule (undefined: not known yet; null: none).
+  following: bigint | null | undefined = undefined;
   constructor(
     readonly timer: LoopTimer,
     readonly recurrence: Recurrence,

@@ -1,8 +1,8 @@
 // How a sink turns the schedule's events into lines: one Formatter per output style (text with
 // a chalk instance passed in, or NDJSON). No I/O here: functions return lines.
-import type { ClockStepEvent, RunEvent, SkipEvent, StateEvent, TickEvent } from '../supervise/events.js';
+import type { CatchUpEvent, ClockStepEvent, MissedEvent, ProblemEvent, RunEvent, SkipEvent, StateEvent, TickEvent } from '../supervise/events.js';
 
-export type { ClockStepEvent, RunEvent, SkipEvent, StateEvent, TickEvent } from '../supervise/events.js';
+export type { CatchUpEvent, ClockStepEvent, MissedEvent, ProblemEvent, RunEvent, SkipEvent, StateEvent, TickEvent } from '../supervise/events.js';
 
 export interface Formatter {
   tick(e: TickEvent): string;
@@ -10,4 +10,7 @@ export interface Formatter {
   skip(e: SkipEvent): string;
   clockStep(e: ClockStepEvent): string;
   state(e: StateEvent): string;
+  missed(e: MissedEvent): string;
+  catchUp(e: CatchUpEvent): string;
+  problem(e: ProblemEvent): string;
 }

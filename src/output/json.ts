@@ -1,7 +1,7 @@
 // The schedule's events as NDJSON objects, one line each: an `event` naming the kind, a `time`
 // (when it happened), snake_case keys, instants in ISO 8601 UTC, nanosecond spans as strings.
 // schema/events.json describes every kind; docs/events.md tells how they project the library's.
-import { formatInstant } from '../grammar/time.js';
+import { formatInstant, formatZoned } from '../grammar/time.js';
 import type { Formatter } from './format.js';
 
 function us(n: number): number {
@@ -10,7 +10,7 @@ function us(n: number): number {
 
 export const jsonFormatter: Formatter = {
   tick: (r) =>
-    `{"event":"tick","timer":${JSON.stringify(r.timer)},"tick":${r.tick},"expirations":${r.expirations},"time":"${formatInstant(r.timeNs)}","scheduled":"${formatInstant(r.scheduledNs)}","lateness_us":${us(r.latenessUs)}}`,
+    `{"event":"tick","timer":${JSON.stringify(r.timer)},"tick":${r.tick},"expirations":${r.expirations},"time":"${formatInstant(r.timeNs)}","scheduled":"${formatInstant(r.scheduledNs)}",${r.zone === undefined ? '' : `"scheduled_local":"${formatZoned(r.scheduledNs, r.zone)}",`}"lateness_us":${us(r.latenessUs)}}`,
   run: (r) =>
     JSON.stringify({
       event: 'run',
@@ -26,6 +26,9 @@ export const jsonFormatter: Formatter = {
     }),
   skip: (r) => JSON.stringify({ event: 'skip', time: formatInstant(r.timeNs), timer: r.timer, tick: r.tick, skipped: r.skipped, reason: r.reason }),
   clockStep: (e) => JSON.stringify({ event: 'clock-step', time: formatInstant(e.timeNs), timer: e.timer }),
+  missed: (e) => JSON.stringify({ event: 'missed', time: formatInstant(e.timeNs), timer: e.timer, count: e.count, first: formatInstant(e.firstNs), last: formatInstant(e.lastNs) }),
+  catchUp: (e) => JSON.stringify({ event: 'catch-up', time: formatInstant(e.timeNs), timer: e.timer, missed: e.count, first: formatInstant(e.firstNs), last: formatInstant(e.lastNs) }),
+  problem: (e) => JSON.stringify({ event: 'problem', time: formatInstant(e.timeNs), timer: e.timer, message: e.message }),
   state: (s) =>
     JSON.stringify({
       event: 'state',

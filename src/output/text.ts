@@ -29,9 +29,21 @@ export function textFormatter(chalk: ChalkInstance): Formatter {
     },
     skip: (r) => chalk.yellow(`${r.timer} tick ${r.tick}: ${r.skipped} ${r.skipped === 1 ? 'tick' : 'ticks'} not run (${r.reason})`),
     clockStep: (e) => chalk.yellow(`${e.timer}: the wall clock was set; re-armed for the same wall-clock time`),
+    missed: (e) => chalk.yellow(`${e.timer}: ${plural(e.count, 'elapse')} missed while the clock jumped (${span(e.firstNs, e.lastNs)}); not run`),
+    catchUp: (e) => chalk.yellow(`${e.timer}: ${plural(e.count, 'elapse')} missed while timerstack was not running (${span(e.firstNs, e.lastNs)}); running once now`),
+    problem: (e) => chalk.red(`${e.timer}: ${e.message}`),
     state: (s) =>
       `${s.timer}: tick ${s.tick}, ${s.skipped} skipped, ${s.running} running, next in ${s.remainingNs === undefined ? '-' : formatDuration(s.remainingNs)}${s.intervalNs > 0n ? `, every ${formatDuration(s.intervalNs)}` : ''}`,
   };
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+// "2027-03-28 03:00:00.000", or "… to …" for more than one instant.
+function span(firstNs: bigint, lastNs: bigint): string {
+  return firstNs === lastNs ? localTime(firstNs) : `${localTime(firstNs)} to ${localTime(lastNs)}`;
 }
 
 function formatMs(ms: number): string {

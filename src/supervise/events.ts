@@ -15,6 +15,8 @@ export interface TickEvent {
   timeNs: bigint;
   scheduledNs: bigint;
   latenessUs: number;
+  // The zone of a calendar timer (its events also carry the local wall time).
+  zone?: string | undefined;
 }
 
 // A finished run of a timer's command, and when it was seen to end (wall-clock ns).
@@ -53,6 +55,36 @@ export interface ClockStepEvent {
   timeNs: bigint;
 }
 
+// Elapses of a computed schedule that a clock step (or a resume) jumped over: counted, not run.
+export interface MissedEvent {
+  timer: string;
+  // When it was noticed (wall-clock ns).
+  timeNs: bigint;
+  count: number;
+  // The first and the last of them, on the wall clock (ns since the epoch).
+  firstNs: bigint;
+  lastNs: bigint;
+}
+
+// --persistent at start: elapses that passed while timerstack was not running; the timer acts
+// once, at once, for all of them.
+export interface CatchUpEvent {
+  timer: string;
+  // When it was noticed (wall-clock ns).
+  timeNs: bigint;
+  count: number;
+  firstNs: bigint;
+  lastNs: bigint;
+}
+
+// Something went wrong that stops nothing (a stamp file that could not be written).
+export interface ProblemEvent {
+  timer: string;
+  // When it was noticed (wall-clock ns).
+  timeNs: bigint;
+  message: string;
+}
+
 export interface Reporter {
   // A tick of a timer without a command (stdout).
   tick(e: TickEvent): void;
@@ -62,4 +94,7 @@ export interface Reporter {
   run(e: RunEvent): void;
   skip(e: SkipEvent): void;
   clockStep(e: ClockStepEvent): void;
+  missed(e: MissedEvent): void;
+  catchUp(e: CatchUpEvent): void;
+  problem(e: ProblemEvent): void;
 }

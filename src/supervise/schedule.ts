@@ -10,9 +10,12 @@ import { kindOf } from '../kinds/index.js';
 import { clockNow } from '../native/clocks.js';
 import { CLOCK_REALTIME } from '../native/libc.js';
 import type { TimerSpec } from '../kinds/kind.js';
-import type { Expiration, Loop, LoopNotice } from '../loop/loop.js';
+import type { MissedRange } from '../kinds/wall-clock.js';
+import type { Expiration, Loop, LoopNotice, TimerOptions } from '../loop/loop.js';
 import { Entry } from './entry.js';
 import type { Reporter, StateEvent, TickEvent } from './events.js';
+import type { StampStore } from './stamps.js';
+import { catchUpTick, tickEvent } from './tick-event.js';
 
 export interface RunnerHooks {
   // Calls `fn` after `delayNs` (on the loop's monotonic clock); returns a cancel function.
@@ -25,6 +28,17 @@ export type RunnerFactory = (spec: TimerSpec, hooks: RunnerHooks) => CommandRunn
 
 export interface ScheduleEnd {
   status: number;
+}
+
+export interface ScheduleOptions {
+  // Where --persistent timers keep the instant of their last run.
+  stamps?: StampStore;
+  // --persistent timers that missed elapses while timerstack was not running (by timer name),
+  // and the wall-clock time it started: each acts once, at once.
+  catchUps?: ReadonlyMap<string, MissedRange>;
+  startedNs?: bigint;
+  // When an event happened, wall-clock ns (default CLOCK_REALTIME; a test may pass its own).
+  wallNow?: () => bigint;
 }
 
 export class Schedule {
@@ -44,17 +58,26 @@ export class Schedule {
     private readonly reporter: Reporter,
     private readonly makeRunner: RunnerFactory,
     private readonly random: () => number = Math.random,
-    // When an event happened: wall-clock ns (events carry it; a test may pass its own clock).
-    private readonly wallNow: () => bigint = () => clockNow(CLOCK_REALTIME),
+    private readonly options: ScheduleOptions = {},
   ) {
     this.done = new Promise((r) => (this.resolve = r));
     this.entries = specs.map((s) => new Entry(s));
     this.live = this.entries.length;
   }
 
-  // Arms every timer at once (one clock reading per clock, so equal specs share a timerfd).
+  // The wall clock events are stamped with.
+  private wallNow(): bigint {
+    return this.options.wallNow?.() ?? clockNow(CLOCK_REALTIME);
+  }
+
+  // Arms every timer at once (one clock reading per clock, so equal specs share a timerfd), then
+  // lets --persistent timers catch up on what they missed.
   start(): void {
     this.arm(this.entries);
+    for (const entry of this.entries) {
+      const missed = this.options.catchUps?.get(entry.spec.name);
+      if (missed && entry.acting) this.catchUp(entry, missed);
+    }
   }
 
   // Changes the set of timers while running (a `run` table reloaded): the entries named in
@@ -96,9 +119,17 @@ export class Schedule {
     this.end(status);
   }
 
-  // A notice from the loop (the CLI passes the loop's notices here).
+  // A notice from the loop (the CLI passes the loop's notices here): a clock step, and for a
+  // computed schedule the elapses it jumped over (counted, not run).
   notice(notice: LoopNotice): void {
-    if (notice.kind === 'clock-step') this.reporter.clockStep({ timer: notice.timer?.name ?? notice.clock, timeNs: this.wallNow() });
+    if (notice.kind !== 'clock-step') return;
+    this.reporter.clockStep({ timer: notice.timer?.name ?? notice.clock, timeNs: this.wallNow() });
+    const entry = notice.timer && this.entries.find((e) => e.timer === notice.timer);
+    if (!entry || !notice.missed) return;
+    entry.skipped += notice.missed.count;
+    const { count, first, last } = notice.missed;
+    this.reporter.missed({ timer: entry.spec.name, timeNs: this.wallNow(), count, firstNs: first, lastNs: last });
+    this.settle(entry);
   }
 
   states(): StateEvent[] {
@@ -124,11 +155,23 @@ export class Schedule {
     for (const entry of entries) {
       if (entry.spec.command) entry.runner = this.makeRunner(entry.spec, this.runnerHooks(entry));
     }
-    const timers = this.loop.addAll(
-      entries.map((entry) => ({ options: kindOf(entry.spec.kind).timer(entry.spec), handler: (ev: Expiration) => this.onTick(entry, ev) })),
-    );
-    timers.forEach((t, i) => (entries[i]!.timer = t));
-    for (const entry of entries) this.armLimits(entry);
+    const armed: Entry[] = [];
+    const list: Array<{ options: TimerOptions; handler: (ev: Expiration) => void }> = [];
+    for (const entry of entries) {
+      const options = kindOf(entry.spec.kind).timer(entry.spec);
+      if (!options) continue;
+      armed.push(entry);
+      list.push({ options, handler: (ev: Expiration) => this.onTick(entry, ev) });
+    }
+    const timers = this.loop.addAll(list);
+    timers.forEach((t, i) => (armed[i]!.timer = t));
+    for (const entry of armed) this.armLimits(entry);
+    // A schedule with no elapse ahead at all (cron's 30 February) is done before it starts.
+    for (const entry of entries) {
+      if (entry.timer) continue;
+      entry.endTimer();
+      this.settle(entry);
+    }
   }
 
   private runnerHooks(entry: Entry): RunnerHooks {
@@ -178,8 +221,17 @@ export class Schedule {
     entry.jitters.add(jitter);
   }
 
-  // A tick reported, or its command run (missed expirations reported first).
+  // Elapses missed while timerstack was not running: reported, then acted on once.
+  private catchUp(entry: Entry, missed: MissedRange): void {
+    const { spec } = entry;
+    this.reporter.catchUp({ timer: spec.name, timeNs: this.wallNow(), count: missed.count, firstNs: missed.firstNs, lastNs: missed.lastNs });
+    this.act(entry, catchUpTick(spec, missed, this.options.startedNs ?? missed.lastNs));
+  }
+
+  // A tick reported, or its command run (missed expirations reported first); a --persistent
+  // timer keeps the instant it acted on.
   private act(entry: Entry, event: TickEvent): void {
+    this.stamp(entry, event.scheduledNs);
     if (!entry.runner) return this.reporter.tick(event);
     this.reporter.commandTick(event);
     if (event.expirations > 1) {
@@ -187,6 +239,16 @@ export class Schedule {
       this.reporter.skip({ timer: event.timer, timeNs: event.timeNs, tick: event.tick, skipped: event.expirations - 1, reason: 'missed' });
     }
     entry.runner.trigger({ timer: event.timer, tick: event.tick, expirations: event.expirations, scheduledNs: event.scheduledNs });
+  }
+
+  private stamp(entry: Entry, instantNs: bigint): void {
+    const file = entry.spec.persistent;
+    if (file === undefined || !this.options.stamps) return;
+    try {
+      this.options.stamps.write(file, instantNs);
+    } catch (err) {
+      this.reporter.problem({ timer: entry.spec.name, timeNs: this.wallNow(), message: `--persistent: cannot write ${file}: ${(err as Error).message}` });
+    }
   }
 
   private onResult(entry: Entry, r: RunResult): void {
@@ -226,19 +288,4 @@ export class Schedule {
     if (only && kindOf(only.spec.kind).single && only.lastStatus !== undefined) return only.lastStatus;
     return 0;
   }
-}
-
-// The tick as reported: on the wall clock, and with --count N, expirations past the Nth (a late
-// wake-up can carry several) left out, so the ticks reported add up to exactly N.
-function tickEvent(entry: Entry, ev: Expiration): TickEvent {
-  const { spec } = entry;
-  const over = spec.count !== undefined && ev.tick > spec.count ? ev.tick - spec.count : 0;
-  return {
-    timer: spec.name,
-    tick: ev.tick - over,
-    expirations: ev.expirations - over,
-    timeNs: ev.wallTime,
-    scheduledNs: ev.scheduled - BigInt(over) * spec.intervalNs + ev.timer.wallOffset,
-    latenessUs: ev.latenessUs + (over * Number(spec.intervalNs)) / 1000,
-  };
 }

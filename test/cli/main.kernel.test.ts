@@ -91,7 +91,7 @@ describe('colorLevel with --color', () => {
 
 describe('main: usage errors', () => {
   it.each<[string[], string | RegExp]>([
-    [[], 'missing command (once, every, at, run or completion)'],
+    [[], 'missing command (once, every, at, cron, calendar, next, run or completion)'],
     [['evry', '5s'], /^unknown command "evry"/],
     [['every'], 'every: missing INTERVAL'],
     [['every', '0'], /^INTERVAL: must be greater than 0/],

@@ -41,7 +41,7 @@ describe('README: the library', () => {
     return [...body.matchAll(/^ {4}(?:readonly )?([a-zA-Z]+)\??:/gm)].map((m) => m[1]!);
   };
 
-  it.each(['OnceOptions', 'EveryOptions', 'LoopOptions', 'TimerOptions', 'ArmOptions'])('documents every option of %s', (name) => {
+  it.each(['OnceOptions', 'EveryOptions', 'CalendarOptions', 'LoopOptions', 'TimerOptions', 'ArmOptions'])('documents every option of %s', (name) => {
     const options = members(name);
     expect(options.length).toBeGreaterThan(0);
     expect(options.filter((o) => !table.some((row) => row.includes(`\`${o}\``)))).toEqual([]);

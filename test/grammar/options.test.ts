@@ -21,14 +21,18 @@ describe('the option table', () => {
     expect(new Set(names).size).toBe(names.length);
   });
 
-  it('has unique single-letter shorts, also against -h and -V', () => {
-    const shorts = [...OPTIONS.flatMap((o) => (o.short ? [o.short] : [])), ...GLOBAL_OPTIONS.map((o) => o.short)];
-    expect(new Set(shorts).size).toBe(shorts.length);
-    for (const s of shorts) expect(s).toMatch(/^[a-zA-Z]$/);
+  it('has single-letter shorts unique within each command, also against -h and -V', () => {
+    for (const command of commandNames) {
+      const shorts = [...optionsFor(command).flatMap((o) => (o.short ? [o.short] : [])), ...GLOBAL_OPTIONS.map((o) => o.short)];
+      expect(new Set(shorts).size, command).toBe(shorts.length);
+      for (const s of shorts) expect(s).toMatch(/^[a-zA-Z]$/);
+    }
   });
 
-  it('gives shorts only to flags (the word parser sets a short option to true)', () => {
-    for (const o of OPTIONS.filter((o) => o.short)) expect(o.type, o.name).toBe('flag');
+  it('a letter shared by two options never names two options of one command (-n: --dry-run, next\'s --iterations)', () => {
+    const byLetter = new Map<string, string[]>();
+    for (const o of OPTIONS.filter((x) => x.short)) byLetter.set(o.short!, [...(byLetter.get(o.short!) ?? []), ...o.commands]);
+    for (const [letter, commands] of byLetter) expect(new Set(commands).size, letter).toBe(commands.length);
   });
 
   it.each(OPTIONS.map((o) => [o.name, o] as const))('--%s is well formed', (name, o) => {
@@ -72,17 +76,20 @@ describe('the option table', () => {
 
   it.each<[CommandName, string[]]>([
     ['once', ['clock', 'jitter', 'timeout', 'kill-after', 'shell', 'name', 'json', 'quiet', 'verbose', 'color', 'dry-run']],
-    ['at', ['clock', 'late', 'jitter', 'timeout', 'kill-after', 'shell', 'name', 'json', 'quiet', 'verbose', 'color', 'dry-run']],
+    ['at', ['clock', 'late', 'jitter', 'timeout', 'kill-after', 'shell', 'tz', 'name', 'json', 'quiet', 'verbose', 'color', 'dry-run']],
+    ['cron', ['count', 'for', 'until', 'clock', 'jitter', 'overlap', 'timeout', 'kill-after', 'shell', 'fail-fast', 'tz', 'persistent', 'name', 'json', 'quiet', 'verbose', 'color', 'dry-run']],
+    ['next', ['tz', 'json', 'iterations', 'from']],
     ['run', ['json', 'quiet', 'verbose', 'color', 'check']],
     ['completion', []],
   ])('optionsFor(%s), in table order', (command, names) => {
     expect(optionsFor(command).map((o) => o.name)).toEqual(names);
   });
 
-  it('every has every timer option but --late', () => {
+  it('every has every timer option but --late and --persistent', () => {
     const names = optionsFor('every').map((o) => o.name);
-    for (const o of OPTIONS.filter((o) => o.scope === 'timer' && o.name !== 'late')) expect(names).toContain(o.name);
+    for (const o of OPTIONS.filter((o) => o.scope === 'timer' && o.name !== 'late' && o.name !== 'persistent')) expect(names).toContain(o.name);
     expect(names).not.toContain('late');
+    expect(names).not.toContain('persistent');
   });
 });
 

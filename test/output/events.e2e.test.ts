@@ -57,4 +57,11 @@ describe('NDJSON events from the binary', () => {
     expect(eventLines(dry.stdout).map((e) => e.event)).toEqual(['plan']);
     expect(eventLines(check.stdout).map((e) => [e.event, e.timer])).toEqual([['plan', 'a'], ['plan', 'b']]);
   });
+
+  it('elapse, from next: its time is the elapse it predicts', async () => {
+    const next = await timerstack(['next', 'cron', '0 9 * * *', '-n', '2', '--json'], { env: { ...process.env, TZ: 'UTC' } });
+    const elapses = eventLines(next.stdout);
+    expect(elapses.map((e) => [e.event, e.n])).toEqual([['elapse', 1], ['elapse', 2]]);
+    for (const e of elapses) expect(e.time).toMatch(/T09:00:00Z$/);
+  });
 });

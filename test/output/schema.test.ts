@@ -25,6 +25,9 @@ const SAMPLES: { [K in keyof Formatter]: Array<Parameters<Formatter[K]>[0]> } = 
     { timer: 'web', timeNs: T, tick: 9, skipped: 3, reason: 'missed' },
   ],
   clockStep: [{ timer: 'realtime', timeNs: T }],
+  missed: [{ timer: 'nightly', timeNs: T, count: 2, firstNs: T - 7_200_000_000_000n, lastNs: T - 3_600_000_000_000n }],
+  catchUp: [{ timer: 'nightly', timeNs: T, count: 1, firstNs: T - 86_400_000_000_000n, lastNs: T - 86_400_000_000_000n }],
+  problem: [{ timer: 'nightly', timeNs: T, message: '--persistent: cannot write /x: EACCES' }],
   state: [
     { timer: 'web', timeNs: T, tick: 3, skipped: 0, remainingNs: 1500n, intervalNs: 5n, running: 1 },
     { timer: 'web', timeNs: T, tick: 0, skipped: 0, remainingNs: undefined, intervalNs: 0n, running: 0 },
@@ -32,7 +35,7 @@ const SAMPLES: { [K in keyof Formatter]: Array<Parameters<Formatter[K]>[0]> } = 
 };
 
 // Kinds written outside the formatter, and where.
-const ELSEWHERE = { plan: 'output/plan.ts (--dry-run, run --check)', reload: 'cli/run-table.ts', 'reload-refused': 'cli/run-table.ts' };
+const ELSEWHERE = { plan: 'output/plan.ts (--dry-run, run --check)', reload: 'cli/run-table.ts', 'reload-refused': 'cli/run-table.ts', elapse: 'cli/next.ts' };
 
 const lines = Object.entries(SAMPLES).flatMap(([method, samples]) =>
   (samples as unknown[]).map((sample) => (jsonFormatter[method as keyof Formatter] as (e: unknown) => string)(sample)),

@@ -30,6 +30,9 @@ function recorder() {
     run: (r) => calls.run.push(r),
     skip: (r) => calls.skip.push(r),
     clockStep: (e) => steps.push(e.timer),
+    missed: (e) => steps.push(`missed ${e.timer} ${e.count}`),
+    catchUp: (e) => steps.push(`catch-up ${e.timer} ${e.count}`),
+    problem: (e) => steps.push(`problem ${e.timer}: ${e.message}`),
   };
   return { reporter, ticks, calls, steps };
 }
