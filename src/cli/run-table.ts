@@ -6,6 +6,7 @@ import { userInfo } from 'node:os';
 import path from 'node:path';
 import { EXIT, TimerstackError, UsageError } from '../errors.js';
 import type { ParsedWords } from '../grammar/words.js';
+import { formatInstant } from '../grammar/time.js';
 import { decodeTable, diffTable, readTable, type TableEntry, type TableOptions } from '../kinds/table.js';
 import { formatPlan } from '../output/plan.js';
 import type { ExitResult, Io, OutputMode } from './io.js';
@@ -57,14 +58,15 @@ export async function runTable(words: ParsedWords, mode: OutputMode, io: Io): Pr
   const fromStdin = file === '-';
   const source = fromStdin ? 'stdin' : file;
   const bytes = fromStdin ? await readAll(io.stdin) : readFile(file);
+  const now = wallNow();
   const tableOpts = tableOptions(fromStdin ? undefined : file);
-  const table = readTable(decodeTable(bytes, source), source, wallNow(), tableOpts);
+  const table = readTable(decodeTable(bytes, source), source, now, tableOpts);
   const entries = table.entries;
   for (const note of table.notes) io.stderr.write(`timerstack: ${note}\n`);
   const specs = entries.map((e) => e.spec);
 
   if (words.options.has('check')) {
-    io.stdout.write(`${formatPlan(specs, mode.json).join('\n')}\n`);
+    io.stdout.write(`${formatPlan(specs, mode.json, now.nowNs).join('\n')}\n`);
     return { code: EXIT.ok };
   }
   if (fromStdin) return startSchedule(specs, mode, io);
@@ -130,6 +132,6 @@ class Reloader {
   }
 
   private report(control: ScheduleControl, json: Record<string, unknown>, text: string): void {
-    control.stderr(this.json ? JSON.stringify(json) : text);
+    control.stderr(this.json ? JSON.stringify({ event: json.event, time: formatInstant(wallNow().nowNs), ...json }) : text);
   }
 }

@@ -7,6 +7,8 @@
 import type { CommandRunner } from '../exec/runner.js';
 import type { RunResult, SkipReason, TickContext } from '../exec/result.js';
 import { kindOf } from '../kinds/index.js';
+import { clockNow } from '../native/clocks.js';
+import { CLOCK_REALTIME } from '../native/libc.js';
 import type { TimerSpec } from '../kinds/kind.js';
 import type { MissedRange } from '../kinds/wall-clock.js';
 import type { Expiration, Loop, LoopNotice, TimerOptions } from '../loop/loop.js';
@@ -34,6 +36,8 @@ export interface ScheduleOptions {
   // and the wall-clock time it started: each acts once, at once.
   catchUps?: ReadonlyMap<string, MissedRange>;
   startedNs?: bigint;
+  // When an event happened, wall-clock ns (default CLOCK_REALTIME; a test may pass its own).
+  wallNow?: () => bigint;
 }
 
 export class Schedule implements Supervisor {
@@ -58,6 +62,11 @@ export class Schedule implements Supervisor {
     this.done = new Promise((r) => (this.resolve = r));
     this.entries = specs.map((s) => new Entry(s));
     this.live = this.entries.length;
+  }
+
+  // The wall clock events are stamped with.
+  private wallNow(): bigint {
+    return this.options.wallNow?.() ?? clockNow(CLOCK_REALTIME);
   }
 
   // Arms every timer at once (one clock reading per clock, so equal specs share a timerfd), then
@@ -113,18 +122,20 @@ export class Schedule implements Supervisor {
   // computed schedule the elapses it jumped over (counted, not run).
   notice(notice: LoopNotice): void {
     if (notice.kind !== 'clock-step') return;
-    this.reporter.clockStep({ timer: notice.timer?.name ?? notice.clock });
+    this.reporter.clockStep({ timer: notice.timer?.name ?? notice.clock, timeNs: this.wallNow() });
     const entry = notice.timer && this.entries.find((e) => e.timer === notice.timer);
     if (!entry || !notice.missed) return;
     entry.skipped += notice.missed.count;
     const { count, first, last } = notice.missed;
-    this.reporter.missed({ timer: entry.spec.name, count, firstNs: first, lastNs: last });
+    this.reporter.missed({ timer: entry.spec.name, timeNs: this.wallNow(), count, firstNs: first, lastNs: last });
     this.settle(entry);
   }
 
   states(): StateEvent[] {
+    const timeNs = this.wallNow();
     return this.entries.map((e) => ({
       timer: e.spec.name,
+      timeNs,
       tick: Math.min(e.timer?.tick ?? 0, e.spec.count ?? Infinity),
       skipped: e.skipped,
       remainingNs: e.timer?.armed ? e.timer.remaining() : undefined,
@@ -171,7 +182,7 @@ export class Schedule implements Supervisor {
       onResult: (r) => this.onResult(entry, r),
       onSkip: (ctx, reason) => {
         entry.skipped++;
-        this.reporter.skip({ timer: ctx.timer, tick: ctx.tick, skipped: 1, reason });
+        this.reporter.skip({ timer: ctx.timer, timeNs: this.wallNow(), tick: ctx.tick, skipped: 1, reason });
       },
     };
   }
@@ -212,7 +223,7 @@ export class Schedule implements Supervisor {
   // Elapses missed while timerstack was not running: reported, then acted on once.
   private catchUp(entry: Entry, missed: MissedRange): void {
     const { spec } = entry;
-    this.reporter.catchUp({ timer: spec.name, count: missed.count, firstNs: missed.firstNs, lastNs: missed.lastNs });
+    this.reporter.catchUp({ timer: spec.name, timeNs: this.wallNow(), count: missed.count, firstNs: missed.firstNs, lastNs: missed.lastNs });
     this.act(entry, catchUpTick(spec, missed, this.options.startedNs ?? missed.lastNs));
   }
 
@@ -224,7 +235,7 @@ export class Schedule implements Supervisor {
     this.reporter.commandTick(event);
     if (event.expirations > 1) {
       entry.skipped += event.expirations - 1;
-      this.reporter.skip({ timer: event.timer, tick: event.tick, skipped: event.expirations - 1, reason: 'missed' });
+      this.reporter.skip({ timer: event.timer, timeNs: event.timeNs, tick: event.tick, skipped: event.expirations - 1, reason: 'missed' });
     }
     entry.runner.trigger({ timer: event.timer, tick: event.tick, expirations: event.expirations, scheduledNs: event.scheduledNs });
   }
@@ -235,13 +246,13 @@ export class Schedule implements Supervisor {
     try {
       this.options.stamps.write(file, instantNs);
     } catch (err) {
-      this.reporter.problem({ timer: entry.spec.name, message: `--persistent: cannot write ${file}: ${(err as Error).message}` });
+      this.reporter.problem({ timer: entry.spec.name, timeNs: this.wallNow(), message: `--persistent: cannot write ${file}: ${(err as Error).message}` });
     }
   }
 
   private onResult(entry: Entry, r: RunResult): void {
     entry.lastStatus = r.status;
-    this.reporter.run(r);
+    this.reporter.run({ ...r, timeNs: this.wallNow() });
     if (r.status !== 0 && entry.spec.failFast && this.state === 'running') {
       this.failFastStatus = r.status;
       void this.stop('SIGTERM', r.status);
