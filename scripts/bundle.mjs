@@ -43,8 +43,9 @@ const VENDOR = {
   execa: "export * from 'execa';",
   yargs: "export { default } from 'yargs';",
   // export kubernetes, and --metrics: loaded only for them.
-  yaml: "export * from 'yaml';",
-  'prom-client': "export * from 'prom-client';",
+  // Both are CommonJS: their names are re-exported one by one (export * of CommonJS gives none).
+  yaml: "import * as m from 'yaml'; export const { stringify, parse } = m;",
+  'prom-client': "import * as m from 'prom-client'; export const { Registry, Counter, Histogram, Gauge } = m;",
 };
 const vendor = await Promise.all(
   Object.entries(VENDOR).map(([name, contents]) =>

@@ -39,10 +39,13 @@ describe('the tarball', () => {
     const names = (file: string) => notice(file).map((p) => p.replace(/@[^@]*$/, ''));
     expect(names('dist/bin/vendor/execa.mjs')).toEqual(expect.arrayContaining(['execa', 'cross-spawn', 'signal-exit']));
     expect(names('dist/bin/vendor/yargs.mjs')).toEqual(expect.arrayContaining(['yargs', 'yargs-parser', 'cliui', 'y18n', 'string-width']));
-    expect(names('dist/bin/timerstack.mjs')).toEqual(['chalk']);
+    // chalk, and the watch screen's width and escape libraries (loaded only with --watch)
+    expect(names('dist/bin/timerstack.mjs')).toEqual(['ansi-regex', 'chalk', 'get-east-asian-width', 'string-width', 'strip-ansi']);
+    expect(names('dist/bin/vendor/yaml.mjs')).toEqual(['yaml']);
+    expect(names('dist/bin/vendor/prom-client.mjs')).toEqual(expect.arrayContaining(['prom-client']));
     // The library bundles no third-party code (koffi stays a dependency).
     expect(notice('dist/library.js')).toEqual([]);
-    for (const file of ['dist/bin/vendor/execa.mjs', 'dist/bin/vendor/yargs.mjs', 'dist/bin/timerstack.mjs']) {
+    for (const file of ['dist/bin/vendor/execa.mjs', 'dist/bin/vendor/yargs.mjs', 'dist/bin/vendor/yaml.mjs', 'dist/bin/vendor/prom-client.mjs', 'dist/bin/timerstack.mjs']) {
       const text = read(file);
       const tail = text.slice(text.indexOf('Third-party code in this file'));
       for (const entry of notice(file)) {
