@@ -12,7 +12,6 @@ const hold = (signal) => held.push(signal);
 process.on('SIGUSR1', hold);
 process.on('SIGHUP', hold);
 
-const { statSync } = await import('node:fs');
 const inspector = await import('node:inspector');
 const closeInspector = () => {
   if (inspector.url()) inspector.close();
@@ -40,13 +39,11 @@ const signals = {
   },
 };
 
-// main comes from the one-file bundle (dist/timerstack.mjs, made by `npm run build`: faster to
-// load than tsc's module graph) unless tsc has written dist/cli/main.js since the bundle was made.
-const mtime = (rel) => statSync(new URL(rel, import.meta.url), { throwIfNoEntry: false })?.mtimeMs ?? -1;
-const entry = mtime('../dist/timerstack.mjs') >= mtime('../dist/cli/main.js') ? '../dist/timerstack.mjs' : '../dist/cli/main.js';
+// main comes from the CLI bundle that `npm run build` writes (scripts/bundle.mjs): one entry,
+// chosen at build time.
 let main;
 try {
-  ({ main } = await import(entry));
+  ({ main } = await import('../dist/bin/timerstack.mjs'));
 } catch (err) {
   // Node reads timerstack's own files to start: with almost no fds left, say so in one line.
   if (err?.code !== 'EMFILE' && err?.code !== 'ENFILE') throw err;

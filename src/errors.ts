@@ -14,9 +14,13 @@ export const EXIT = {
   signalBase: 128,
 } as const;
 
+/** Every error timerstack throws on purpose: a stable `code` to test, and the CLI's exit status for it. */
 export class TimerstackError extends Error {
+  /** A stable name for what failed (`EUSAGE`, `EINVAL`, an errno name …). */
   readonly code: string;
+  /** The status the CLI exits with for it (125). */
   readonly exitCode: number;
+  /** An error with `code` and `message`. */
   constructor(code: string, message: string, exitCode: number = EXIT.failure) {
     super(message);
     this.name = new.target.name;
@@ -25,17 +29,21 @@ export class TimerstackError extends Error {
   }
 }
 
-// Bad input from the user: one line on stderr and exit 125; nothing has been armed or run.
+/** Bad input (a duration, an option, a closed timer): nothing was armed or run. */
 export class UsageError extends TimerstackError {
+  /** A usage error; `code` is EUSAGE unless given. */
   constructor(message: string, code = 'EUSAGE') {
     super(code, message, EXIT.usage);
   }
 }
 
-// A system call refused: `code` is the errno name (EBADF, EINVAL, ECANCELED …).
+/** A system call refused: `code` is the errno name (EBADF, EINVAL, EAGAIN, ECANCELED, EMFILE …). */
 export class SyscallError extends TimerstackError {
+  /** The call that failed (`timerfd_settime` …). */
   readonly syscall: string;
+  /** The errno number. */
   readonly errno: number;
+  /** An error for `syscall` failing with `errno`. */
   constructor(syscall: string, errnoName: string, errno: number, message: string) {
     super(errnoName, message, EXIT.failure);
     this.syscall = syscall;
@@ -43,8 +51,9 @@ export class SyscallError extends TimerstackError {
   }
 }
 
-// The platform cannot give us timerfd at all (not Linux, no libc).
+/** The platform cannot give timerfd at all (not Linux, no libc). */
 export class PlatformError extends TimerstackError {
+  /** A platform error (code EPLATFORM). */
   constructor(message: string) {
     super('EPLATFORM', message, EXIT.failure);
   }

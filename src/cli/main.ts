@@ -2,8 +2,8 @@
 // argv, stdout, stderr, signals and exit codes; main() turns every TimerstackError into one line
 // on stderr and its status.
 import { EXIT, TimerstackError, UsageError } from '../errors.js';
-import { COMMANDS, DIFFERENCES, EXIT_ON_CHANGE, EXIT_ON_ERROR, WATCH, oneOf, type CommandName } from '../grammar/options.js';
-import { parseWords } from '../grammar/words.js';
+import { COLOR, COMMANDS, DIFFERENCES, EXIT_ON_CHANGE, EXIT_ON_ERROR, WATCH, oneOf, type CommandName } from '../grammar/options.js';
+import { optionValue, parseWords } from '../grammar/words.js';
 import { kindOf } from '../kinds/index.js';
 import { buildSpec } from '../kinds/spec.js';
 import { assertLinux } from '../native/libc.js';
@@ -69,19 +69,21 @@ async function dispatch(argv: readonly string[], io: Io, outlets: Outlets): Prom
     quiet: words.options.has('quiet'),
     verbose: words.options.has('verbose'),
     ...(typeof words.options.get('metrics') === 'string' ? { metrics: words.options.get('metrics') as string } : {}),
+    color: optionValue(words, COLOR) ?? 'auto',
   };
   outlets.json = mode.json;
   if (words.command === 'run') {
     const { runTable } = await import('./run-table.js');
     return runTable(words, mode, io, outlets);
   }
-  const spec = buildSpec(words, { ...wallNow(), defaultName: 'timer' });
+  const now = wallNow();
+  const spec = buildSpec(words, { ...now, defaultName: 'timer' });
   if (WATCH_OPTIONS.some((o) => words.options.has(o.name))) {
     const { watchEvery } = await import('./watch.js');
     return watchEvery(words, spec, mode, io, outlets);
   }
   if (words.options.has('dry-run')) {
-    for (const text of formatPlan([spec], mode.json)) outlets.out.line(text);
+    for (const text of formatPlan([spec], mode.json, now.nowNs)) outlets.out.line(text);
     return { code: EXIT.ok };
   }
   return startSchedule([spec], mode, io, outlets, { countdown: kindOf(spec.kind).single && !spec.forever });

@@ -8,6 +8,7 @@ import { userInfo } from 'node:os';
 import path from 'node:path';
 import { EXIT, TimerstackError, UsageError } from '../errors.js';
 import type { ParsedWords } from '../grammar/words.js';
+import { formatInstant } from '../grammar/time.js';
 import { diffTable, type TableEntry, type TableOptions } from '../kinds/table.js';
 import { formatPlan } from '../output/plan.js';
 import type { ExitResult, Io, OutputMode } from './io.js';
@@ -38,14 +39,15 @@ export async function runTable(words: ParsedWords, mode: OutputMode, io: Io, out
   const file = words.positional;
   if (file === undefined) throw new UsageError('run: missing FILE (a table of timers, or - for standard input)');
   const fromStdin = file === '-';
+  const now = wallNow();
   const tableOpts = tableOptions(fromStdin ? undefined : file);
-  const table = fromStdin ? await readTableStream(io.stdin, wallNow()) : await readTableFile(file, wallNow(), tableOpts);
+  const table = fromStdin ? await readTableStream(io.stdin, now) : await readTableFile(file, now, tableOpts);
   const entries = table.entries;
   for (const note of table.notes) outlets.err.line(`timerstack: ${note}`);
   const specs = entries.map((e) => e.spec);
 
   if (words.options.has('check')) {
-    for (const text of formatPlan(specs, mode.json)) outlets.out.line(text);
+    for (const text of formatPlan(specs, mode.json, now.nowNs)) outlets.out.line(text);
     return { code: EXIT.ok };
   }
   if (fromStdin) return startSchedule(specs, mode, io, outlets);
@@ -125,6 +127,6 @@ class Reloader {
   }
 
   private report(control: ScheduleControl, json: Record<string, unknown>, text: string): void {
-    control.stderr(this.json ? JSON.stringify({ ...json, time: new Date().toISOString() }) : text);
+    control.stderr(this.json ? JSON.stringify({ event: json.event, time: formatInstant(wallNow().nowNs), ...json }) : text);
   }
 }

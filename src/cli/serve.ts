@@ -55,8 +55,8 @@ export async function startSchedule(specs: TimerSpec[], mode: OutputMode, io: Io
     retrying ? import('../supervise/retry.js') : undefined,
   ]);
   raiseFdLimit();
-  const errChalk = new Chalk({ level: colorLevel(io.env, io.stderr.isTTY) });
-  const out: Formatter = mode.json ? jsonFormatter : textFormatter(new Chalk({ level: colorLevel(io.env, io.stdout.isTTY) }));
+  const errChalk = new Chalk({ level: colorLevel(io.env, io.stderr.isTTY, mode.color) });
+  const out: Formatter = mode.json ? jsonFormatter : textFormatter(new Chalk({ level: colorLevel(io.env, io.stdout.isTTY, mode.color) }));
   const err: Formatter = mode.json ? jsonFormatter : textFormatter(errChalk);
   const toErr = (text: string) => outlets.err.line(mode.json ? text : `timerstack: ${text}`);
   const commands = options.commands || specs.some((s) => s.command);

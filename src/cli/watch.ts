@@ -7,6 +7,7 @@ import type { ParsedWords } from '../grammar/words.js';
 import type { TimerSpec } from '../kinds/kind.js';
 import { formatPlan } from '../output/plan.js';
 import { WatchView } from '../output/watch.js';
+import { wallNow } from './now.js';
 import { line, type ExitResult, type Io, type OutputMode } from './io.js';
 import type { Outlets } from './outlets.js';
 import { startSchedule } from './serve.js';
@@ -21,7 +22,7 @@ export async function watchEvery(words: ParsedWords, spec: TimerSpec, mode: Outp
   if (!words.options.has('after') && !words.options.has('align')) spec.delayNs = 0n;
   if (words.options.has('exit-on-error')) spec.failFast = true;
   if (words.options.has('dry-run')) {
-    for (const text of formatPlan([spec], false)) line(io.stdout, `${text}, on a full screen`);
+    for (const text of formatPlan([spec], false, wallNow().nowNs)) line(io.stdout, `${text}, on a full screen`);
     return { code: 0 };
   }
   checkTerminal(io);

@@ -52,6 +52,8 @@ export const OVERLAP_CHOICES = OVERLAP_POLICIES;
 export const LATE_CHOICES = ['error', 'run'] as const;
 // at fires at a wall-clock instant: only the wall clocks.
 export const AT_CLOCKS = ['realtime', 'realtime-alarm'] as const;
+export const COLOR_CHOICES = ['auto', 'always', 'never'] as const;
+export type ColorWhen = (typeof COLOR_CHOICES)[number];
 
 export type { ClockName } from '../native/clocks.js';
 export type { OverlapPolicy } from '../exec/overlap.js';
@@ -188,9 +190,12 @@ export const COMMANDS: readonly CommandDef[] = [
   },
   {
     name: 'completion',
-    usage: 'completion [bash|zsh]',
+    usage: 'completion [bash|zsh|fish]',
     describe: 'Print a shell completion script (add `source <(timerstack completion)` to ~/.bashrc).',
-    examples: [['timerstack completion zsh > ~/.zfunc/_timerstack', 'completion for zsh']],
+    examples: [
+      ['timerstack completion zsh > ~/.zfunc/_timerstack', 'completion for zsh'],
+      ['timerstack completion fish > ~/.config/fish/completions/timerstack.fish', 'completion for fish'],
+    ],
   },
 ];
 
@@ -231,11 +236,12 @@ export const WATCH = option({ name: 'watch', type: 'flag', commands: ['every'], 
 export const DIFFERENCES = option({ name: 'differences', type: 'flag', commands: ['every'], scope: 'process', describe: 'with --watch: highlight what changed since the run before', parse: flag });
 export const EXIT_ON_CHANGE = option({ name: 'exit-on-change', type: 'flag', commands: ['every'], scope: 'process', describe: 'with --watch: exit 0 when the visible output changes', parse: flag });
 export const EXIT_ON_ERROR = option({ name: 'exit-on-error', type: 'flag', commands: ['every'], scope: 'process', describe: 'with --watch: exit when a run fails, with its status', parse: flag });
+export const COLOR = option({ name: 'color', type: 'choice', arg: 'WHEN', choices: COLOR_CHOICES, commands: ALL_BUT_COMPLETION, scope: 'process', describe: 'colours: auto (default: on a terminal, unless NO_COLOR is set or FORCE_COLOR says otherwise), always, or never; wins over NO_COLOR and FORCE_COLOR', parse: choice('value', COLOR_CHOICES) });
 export const CHECK = option({ name: 'check', short: 'n', type: 'flag', commands: ['run'], scope: 'process', describe: 'validate the table, print the plan, arm nothing', parse: flag });
 
 export const OPTIONS: readonly OptionDef[] = [
   COUNT, FOR, UNTIL, AFTER, ALIGN, CLOCK, LATE, JITTER, OVERLAP, TIMEOUT, KILL_AFTER, SHELL, FAIL_FAST, TZ, PERSISTENT, NAME,
-  ATTEMPTS, BACKOFF, JSON_OUTPUT, QUIET, VERBOSE, DRY_RUN, WATCH, DIFFERENCES, EXIT_ON_CHANGE, EXIT_ON_ERROR, ITERATIONS, FROM, CHECK,
+  ATTEMPTS, BACKOFF, JSON_OUTPUT, QUIET, VERBOSE, COLOR, DRY_RUN, WATCH, DIFFERENCES, EXIT_ON_CHANGE, EXIT_ON_ERROR, ITERATIONS, FROM, CHECK,
   METRICS, USER, DIR, IMAGE, NAMESPACE,
 ];
 

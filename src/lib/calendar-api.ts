@@ -17,31 +17,36 @@ import { fileStamps } from '../supervise/stamps.js';
 import { defaultLoop } from './default-loop.js';
 import { tickIterator, type TickIterator } from './tick-iterator.js';
 
+/** Options of `cron()` and `calendar()`. */
 export interface CalendarOptions {
-  // The IANA zone the schedule is computed in (default: the local zone; a calendar expression's
-  // own zone wins).
+  /** The IANA zone the schedule is computed in (default: the local zone; a calendar expression's own zone wins). */
   tz?: string;
+  /** Stop after this many expirations. */
   count?: number;
+  /** Aborting it disarms the timer and ends the iteration with its reason. */
   signal?: AbortSignal;
-  // A file that keeps the instant of the last elapse, for catching up on missed ones.
+  /** A file that keeps the instant of the last elapse: an elapse missed while the program was not running is yielded at once. */
   persistent?: string;
+  /** The wall clock to arm on (default `'realtime'`; `'realtime-alarm'` wakes the machine). */
   clock?: Extract<ClockName, 'realtime' | 'realtime-alarm'>;
+  /** The loop to arm on (default: this thread's `defaultLoop()`). */
   loop?: Loop;
 }
 
+/** The two calendar grammars: cron's five fields, or a systemd calendar expression. */
 export type CalendarKind = 'cron' | 'calendar';
 
-// Yields one expiration per elapse of a cron expression (cronie's rules).
+/** Yields one expiration per elapse of a cron expression (cronie's rules), one absolute realtime timer each. */
 export function cron(expression: string, options: CalendarOptions = {}): TickIterator {
   return iterate(ruleOf('cron', expression, options.tz), options);
 }
 
-// Yields one expiration per elapse of a systemd calendar expression.
+/** Yields one expiration per elapse of a systemd calendar expression (`'Mon..Fri 09:00'`). */
 export function calendar(expression: string, options: CalendarOptions = {}): TickIterator {
   return iterate(ruleOf('calendar', expression, options.tz), options);
 }
 
-// The next `count` elapses (default 5) strictly after `from` (default: now): ns since the epoch.
+/** The next `count` elapses (default 5) strictly after `from` (default: now), in ns since the epoch; pure, arms nothing. */
 export function nextElapses(kind: CalendarKind, expression: string, options: { from?: bigint | string; tz?: string; count?: number } = {}): bigint[] {
   const rule = ruleOf(kind, expression, options.tz);
   const from = options.from === undefined ? BigInt(Date.now()) * 1_000_000n : typeof options.from === 'bigint' ? options.from : parseTime(options.from, BigInt(Date.now()) * 1_000_000n, rule.zone).instantNs;

@@ -12,10 +12,9 @@ import { Epoll } from '../native/epoll.js';
 import { EPOLLIN, TFD_TIMER_ABSTIME, TFD_TIMER_CANCEL_ON_SET } from '../native/libc.js';
 import { kernelTimers, type TimerNative } from '../native/timerfd.js';
 import { watchReadable, type FdWatch } from '../native/watch.js';
-import { ClockReadings } from './clock-readings.js';
+import { Batch } from './batch.js';
 import { ErrorWatches } from './error-watches.js';
-import { failureHandler } from './failure.js';
-import { validate, type LoopOptions, type TimerOptions } from './options.js';
+import { validate, type LoopOptions, type ResolvedTimerOptions, type TimerOptions } from './options.js';
 import { Placement } from './placement.js';
 import { computedRecurrence, fixedRecurrence, lookAhead, type Recurrence } from './recurrence.js';
 import type { LoopNotice, Source, SourceHost } from './source.js';
@@ -25,20 +24,23 @@ export type { Expiration, ExpirationHandler } from './timer.js';
 export type { LoopNotice, MissedDeadlines } from './source.js';
 export { LoopTimer } from './timer.js';
 export type { LoopOptions, TimerOptions } from './options.js';
+export type { TimerNative, TimerValue } from '../native/timerfd.js';
 
+/**
+ * One epoll set on Node's own event loop and any number of timers on it, each a kernel timerfd
+ * (or, past the fd budget, a slot in a per-clock deadline queue). Waiting never blocks Node;
+ * when nothing is armed, nothing keeps the process alive.
+ */
 export class Loop {
   private readonly native: TimerNative;
   private readonly onNotice: ((notice: LoopNotice) => void) | undefined;
-  private readonly afterDispatch: (() => void) | undefined;
-  private readonly fail: (error: unknown) => void;
   private epoll: Epoll | undefined;
   private watch: FdWatch | undefined;
   private readonly placement: Placement;
   private timerCount = 0;
   private state: 'open' | 'paused' | 'closed' = 'open';
-  private inDispatch = false;
-  // Clock readings cached for the duration of one batch (one wake-up or one addAll call).
-  private readonly clocks = new ClockReadings();
+  // Clock readings, guards and the after-dispatch hook of one batch of work.
+  private readonly batch: Batch;
   private readonly readyBatch: Source[] = [];
   private readonly errorWatches = new ErrorWatches(() => this.epoll!);
   private readonly host: SourceHost;
@@ -50,75 +52,86 @@ export class Loop {
     flush: (slot) => this.flushSlot(slot),
   };
 
+  /** A loop with no timers yet (the epoll set is made when the first is added). */
   constructor(options: LoopOptions = {}) {
     this.native = options.native ?? kernelTimers;
     this.onNotice = options.onNotice;
-    this.afterDispatch = options.afterDispatch;
-    this.fail = failureHandler(options.onError);
+    this.batch = new Batch(options.afterDispatch, options.onError);
     this.host = {
       native: this.native,
-      now: (clockid) => this.clocks.now(clockid),
-      refresh: (clockid) => this.clocks.refresh(clockid),
+      now: (clockid) => this.batch.clocks.now(clockid),
+      refresh: (clockid) => this.batch.clocks.refresh(clockid),
       deliver: (slot, count, last, final) => this.deliver(slot, count, last, final),
       finish: (slot) => this.detach(slot),
-      notice: (notice) => this.guard(() => this.onNotice?.(notice)),
+      notice: (notice) => this.batch.guard(() => this.onNotice?.(notice)),
       release: (source) => this.placement.release(source),
       watch: (fd, on) => this.epoll!.modify(fd, on ? EPOLLIN : 0),
     };
     this.placement = new Placement(this.native, () => this.epoll!, this.host, options.maxFds ?? Infinity);
   }
 
+  /** How many timers are armed. */
   get size(): number {
     return this.timerCount;
   }
 
-  // True while a wake-up's events are being delivered.
+  /** True while a wake-up's events are being delivered. */
   get dispatching(): boolean {
-    return this.inDispatch;
+    return this.batch.active;
   }
 
-  // Number of timerfds this loop holds (own, shared and queue fds).
+  /** How many timerfds this loop holds (own, shared and queue fds). */
   get fdCount(): number {
     return this.placement.fdCount;
   }
 
-  // Arms one timer; `handler` gets every expiration. One-shot timers end after theirs.
+  /**
+   * Arms one timer; `handler` gets every expiration. A one-shot timer leaves the loop after its
+   * expiration. Durations are strings (`'5s'`) or bigint nanoseconds, as for `once()`/`every()`.
+   * Throws a UsageError (nothing armed) for options that cannot be armed.
+   */
   add(options: TimerOptions, handler: ExpirationHandler): LoopTimer {
     try {
-      return this.addOne(options, handler);
+      return this.addOne(validate(options), handler);
     } finally {
-      if (!this.inDispatch) this.clocks.clear();
+      this.batch.settle();
     }
   }
 
-  // Arms many timers against one reading of each clock, so timers with the same spec get the
-  // same deadlines (and may share a timerfd). All or nothing: validated before any is armed,
-  // and if arming one fails, those already armed are cancelled again.
-  addAll(list: ReadonlyArray<{ options: TimerOptions; handler: ExpirationHandler }>): LoopTimer[] {
-    for (const { options } of list) validate(options);
+  /**
+   * Arms many timers against one reading of each clock, so timers with the same options get the
+   * same deadlines (and may share a timerfd). All or nothing: every entry is validated before any
+   * is armed, and if arming one fails, those already armed are cancelled again.
+   */
+  addAll(list: ReadonlyArray<{ readonly options: TimerOptions; readonly handler: ExpirationHandler }>): LoopTimer[] {
+    const resolved = list.map(({ options }) => validate(options));
     const armed: LoopTimer[] = [];
     try {
-      for (const { options, handler } of list) armed.push(this.addOne(options, handler));
+      for (let i = 0; i < list.length; i++) armed.push(this.addOne(resolved[i]!, list[i]!.handler));
       return armed;
     } catch (err) {
       for (const timer of armed) timer.cancel();
       throw err;
     } finally {
-      if (!this.inDispatch) this.clocks.clear();
+      this.batch.settle();
     }
   }
 
+  /** Disarms `timer` and takes it off the loop (as `timer.cancel()` does). */
   cancel(timer: LoopTimer): void {
     this.detach(LoopTimer.slotOf(timer));
   }
 
+  /** Nanoseconds until `timer`'s next expiration (as `timer.remaining()`). */
   remaining(timer: LoopTimer): bigint {
     return timer.remaining();
   }
 
-  // Watches `fd` (a pipe, a socket: anything epoll can watch) for an error or hang-up, such as a
-  // pipe whose reader has gone: `onError(events)` runs once, after that wake-up's expirations,
-  // and the watch ends. It does not keep the process alive. Returns what ends it early.
+  /**
+   * Watches `fd` (a pipe, a socket: anything epoll can watch) for an error or hang-up, such as a
+   * pipe whose reader has gone: `onError(events)` runs once, after that wake-up's expirations,
+   * and the watch ends. It does not keep the process alive. Returns what ends it early.
+   */
   watchErrors(fd: number, onError: (events: number) => void): () => void {
     if (this.state === 'closed') throw new UsageError('the loop is closed', 'ECLOSED');
     if (this.placement.sources.has(fd)) throw new UsageError(`fd ${fd} is already watched`, 'EEXIST');
@@ -126,7 +139,7 @@ export class Loop {
     return this.errorWatches.add(fd, onError);
   }
 
-  // Disarms and closes every timer and the epoll set.
+  /** Disarms and closes every timer and the epoll set; adding to a closed loop throws. */
   close(): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
@@ -137,43 +150,45 @@ export class Loop {
     this.epoll?.close();
   }
 
-  // Stops reading expirations of every timer until resume(): the kernel keeps counting them,
-  // so the next wake-up reports every expiration since. (LoopTimer.pause() stops one timer.)
+  /**
+   * Stops reading expirations of every timer until `resume()`: the kernel keeps counting them, so
+   * the next wake-up reports every expiration since (`LoopTimer.pause()` stops one timer).
+   */
   pause(): void {
     if (this.state !== 'open') return;
     this.state = 'paused';
     this.watch?.pause();
   }
 
+  /** Reads expirations again after `pause()`. */
   resume(): void {
     if (this.state !== 'paused') return;
     this.state = 'open';
     this.watch?.resume();
   }
 
-  private addOne(options: TimerOptions, handler: ExpirationHandler): LoopTimer {
+  private addOne(options: ResolvedTimerOptions, handler: ExpirationHandler): LoopTimer {
     if (this.state === 'closed') throw new UsageError('the loop is closed', 'ECLOSED');
-    validate(options);
     // The epoll set first: its first use loads libc, and that must not eat into the delay.
     this.start();
     const clock = options.clock ?? 'monotonic';
     const clockid = CLOCKS[clock];
     const recurrence = this.recurrenceOf(options, clockid);
-    const timer = new LoopTimer(options.name ?? defaultTimerName(), clock, clockid, recurrence, handler, this.control);
+    const timer = LoopTimer.create(options.name ?? defaultTimerName(), clock, clockid, recurrence, handler, this.control);
     const cancelOnSet = options.at !== undefined && isRealtimeClock(clockid) && options.cancelOnSet !== false;
     const flags = TFD_TIMER_ABSTIME | (cancelOnSet ? TFD_TIMER_CANCEL_ON_SET : 0);
     const slot = LoopTimer.slotOf(timer);
     // Reads the clock: one that cannot be read (an alarm clock without an RTC) is refused here.
-    slot.wallOffset = this.clocks.wallOffset(clockid);
+    slot.wallOffset = this.batch.clocks.wallOffset(clockid);
     this.placement.attach(slot, flags);
     lookAhead(slot);
     if (this.timerCount++ === 0) this.watch!.ref();
     return timer;
   }
 
-  private recurrenceOf(options: TimerOptions, clockid: number): Recurrence {
+  private recurrenceOf(options: ResolvedTimerOptions, clockid: number): Recurrence {
     const interval = options.interval ?? 0n;
-    const first = options.at ?? this.clocks.now(clockid) + (options.delay ?? interval);
+    const first = options.at ?? this.batch.clocks.now(clockid) + (options.delay ?? interval);
     return options.next ? computedRecurrence(first, options.next) : fixedRecurrence(first, interval);
   }
 
@@ -203,31 +218,17 @@ export class Loop {
 
   private flushSlot(slot: Slot): void {
     const source = slot.source;
-    if (source) this.inBatch(() => (source.poll(slot), this.deliverHeld(slot)));
+    if (source) this.batch.run(() => (source.poll(slot), this.deliverHeld(slot)));
   }
 
   private deliverHeld(slot: Slot): void {
     const held = slot.held;
     if (!held || !slot.source) return;
     slot.held = undefined;
-    this.inBatch(() => {
+    this.batch.run(() => {
       this.deliver(slot, held.count, held.last, held.final);
       if (held.final) this.detach(slot);
     });
-  }
-
-  // Runs `fn` as a batch of its own (one clock reading each, output flushed after), or as part
-  // of the wake-up being delivered.
-  private inBatch(fn: () => void): void {
-    if (this.inDispatch) return this.guard(fn);
-    this.inDispatch = true;
-    try {
-      this.guard(fn);
-    } finally {
-      this.inDispatch = false;
-      this.clocks.clear();
-      if (this.afterDispatch) this.guard(this.afterDispatch);
-    }
   }
 
   private start(): void {
@@ -248,7 +249,7 @@ export class Loop {
       if (source) batch.push(source);
       else this.errorWatches.note(fd, events);
     });
-    this.inBatch(() => {
+    this.batch.run(() => {
       try {
         for (let i = 0; i < batch.length; i++) {
           const source = batch[i]!;
@@ -257,10 +258,10 @@ export class Loop {
           try {
             source.onReady();
           } catch (err) {
-            this.fail(err);
+            this.batch.fail(err);
           }
         }
-        this.errorWatches.deliver((fn) => this.guard(fn));
+        this.errorWatches.deliver((fn) => this.batch.guard(fn));
       } finally {
         batch.length = 0;
       }
@@ -269,31 +270,21 @@ export class Loop {
 
   private deliver(slot: Slot, count: number, last: bigint, final: boolean): void {
     slot.tick += count;
-    const time = this.clocks.now(slot.clockid);
+    const time = this.batch.clocks.now(slot.clockid);
     const event: Expiration = {
       timer: slot.timer,
       tick: slot.tick,
       expirations: count,
       scheduled: last,
       time,
-      wallTime: this.clocks.wallTime(slot.clockid, time),
+      wallTime: this.batch.clocks.wallTime(slot.clockid, time),
       latenessUs: Number(time - last) / 1000,
       final,
     };
     try {
       slot.handler(event);
     } catch (err) {
-      this.fail(err);
+      this.batch.fail(err);
     }
   }
-
-  // Runs `fn`; what it throws goes to onError, or is rethrown once Node's stack is its own again.
-  private guard(fn: () => void): void {
-    try {
-      fn();
-    } catch (err) {
-      this.fail(err);
-    }
-  }
-
 }

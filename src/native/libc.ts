@@ -13,14 +13,23 @@ type Koffi = typeof KoffiModule;
 // O_NONBLOCK and O_CLOEXEC by definition; O_NONBLOCK comes from Node itself, and O_CLOEXEC is
 // 0o2000000 on every architecture Node runs Linux on except sparc/alpha/parisc (which Node
 // does not support).
+/** The wall clock (can be set). */
 export const CLOCK_REALTIME = 0;
+/** Time since boot, not counting suspend; never set. */
 export const CLOCK_MONOTONIC = 1;
+/** Time since boot, counting suspend. */
 export const CLOCK_BOOTTIME = 7;
+/** CLOCK_REALTIME that wakes a suspended machine (needs CAP_WAKE_ALARM). */
 export const CLOCK_REALTIME_ALARM = 8;
+/** CLOCK_BOOTTIME that wakes a suspended machine (needs CAP_WAKE_ALARM). */
 export const CLOCK_BOOTTIME_ALARM = 9;
+/** settime flag: the value is an absolute time on the timer's clock. */
 export const TFD_TIMER_ABSTIME = 1;
+/** settime flag, with TFD_TIMER_ABSTIME on a realtime clock: a read fails with ECANCELED when the clock is set. */
 export const TFD_TIMER_CANCEL_ON_SET = 2;
+/** create flag: close the fd in exec'd programs (always added by `create()`). */
 export const TFD_CLOEXEC = 0o2000000;
+/** create flag: reads fail with EAGAIN instead of blocking when nothing expired yet. */
 export const TFD_NONBLOCK: number = fsConstants.O_NONBLOCK ?? 0o4000;
 
 export const EPOLL_CLOEXEC = TFD_CLOEXEC;

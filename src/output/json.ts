@@ -1,4 +1,6 @@
-// The schedule's events as NDJSON objects, one line each, snake_case, instants in ISO 8601 UTC.
+// The schedule's events as NDJSON objects, one line each: an `event` naming the kind, a `time`
+// (when it happened), snake_case keys, instants in ISO 8601 UTC, nanosecond spans as strings.
+// schema/events.json describes every kind; docs/events.md tells how they project the library's.
 import { formatInstant, formatZoned } from '../grammar/time.js';
 import type { Formatter } from './format.js';
 
@@ -12,6 +14,7 @@ export const jsonFormatter: Formatter = {
   run: (r) =>
     JSON.stringify({
       event: 'run',
+      time: formatInstant(r.timeNs),
       timer: r.timer,
       tick: r.tick,
       pid: r.pid ?? null,
@@ -38,14 +41,15 @@ export const jsonFormatter: Formatter = {
     }),
   giveUp: (e) =>
     JSON.stringify({ event: 'give_up', timer: e.timer, attempts: e.attempts, reason: e.reason, status: e.status, time: formatInstant(e.timeNs) }),
-  skip: (r) => JSON.stringify({ event: 'skip', timer: r.timer, tick: r.tick, skipped: r.skipped, reason: r.reason }),
-  clockStep: (e) => JSON.stringify({ event: 'clock-step', timer: e.timer }),
-  missed: (e) => JSON.stringify({ event: 'missed', timer: e.timer, count: e.count, first: formatInstant(e.firstNs), last: formatInstant(e.lastNs) }),
-  catchUp: (e) => JSON.stringify({ event: 'catch-up', timer: e.timer, missed: e.count, first: formatInstant(e.firstNs), last: formatInstant(e.lastNs) }),
-  problem: (e) => JSON.stringify({ event: 'problem', timer: e.timer, message: e.message }),
+  skip: (r) => JSON.stringify({ event: 'skip', time: formatInstant(r.timeNs), timer: r.timer, tick: r.tick, skipped: r.skipped, reason: r.reason }),
+  clockStep: (e) => JSON.stringify({ event: 'clock-step', time: formatInstant(e.timeNs), timer: e.timer }),
+  missed: (e) => JSON.stringify({ event: 'missed', time: formatInstant(e.timeNs), timer: e.timer, count: e.count, first: formatInstant(e.firstNs), last: formatInstant(e.lastNs) }),
+  catchUp: (e) => JSON.stringify({ event: 'catch-up', time: formatInstant(e.timeNs), timer: e.timer, missed: e.count, first: formatInstant(e.firstNs), last: formatInstant(e.lastNs) }),
+  problem: (e) => JSON.stringify({ event: 'problem', time: formatInstant(e.timeNs), timer: e.timer, message: e.message }),
   state: (s) =>
     JSON.stringify({
       event: 'state',
+      time: formatInstant(s.timeNs),
       timer: s.timer,
       tick: s.tick,
       skipped: s.skipped,

@@ -40,6 +40,10 @@ function planText(spec: TimerSpec): string {
   return parts.join(', ');
 }
 
-export function formatPlan(specs: readonly TimerSpec[], json: boolean): string[] {
-  return specs.map((s) => (json ? JSON.stringify(planObject(s)) : planText(s)));
+// One line per spec; as NDJSON, `plan` events stamped with `timeNs` (wall-clock ns: when the
+// plan was made, which its times are computed from).
+export function formatPlan(specs: readonly TimerSpec[], json: boolean, timeNs: bigint): string[] {
+  if (!json) return specs.map(planText);
+  const time = formatInstant(timeNs);
+  return specs.map((s) => JSON.stringify({ event: 'plan', time, ...planObject(s) }));
 }

@@ -13,6 +13,7 @@
 import type { CommandRunner } from '../exec/runner.js';
 import type { TimerSpec } from '../kinds/kind.js';
 import type { LoopTimer } from '../loop/loop.js';
+import type { StateEvent } from './events.js';
 import type { Handover } from './handover.js';
 
 export type EntryState = 'armed' | 'draining' | 'waiting' | 'done';
@@ -70,4 +71,17 @@ export class Entry {
     this.state = 'done';
     onDone();
   }
+}
+
+// Each entry's state, for SIGUSR1 (its tick as its limits count it).
+export function entryStates(entries: readonly Entry[], timeNs: bigint): StateEvent[] {
+  return entries.map((e) => ({
+    timer: e.spec.name,
+    timeNs,
+    tick: Math.min(e.timer?.tick ?? 0, e.maxTicks ?? Infinity),
+    skipped: e.skipped,
+    remainingNs: e.timer?.armed ? e.timer.remaining() : undefined,
+    intervalNs: e.spec.intervalNs,
+    running: e.runner?.active ?? 0,
+  }));
 }

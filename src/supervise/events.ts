@@ -1,5 +1,7 @@
 // The events a schedule reports, and the Reporter the sinks implement. Defined once, here: the
-// sinks (output/) format these shapes; nothing below the supervisor knows them.
+// sinks (output/) format these shapes; nothing below the supervisor knows them. Every event says
+// when it happened on the wall clock (timeNs); the NDJSON sink writes each as one object whose
+// `event` names its kind (schema/events.json; docs/events.md tells the whole model).
 import type { RunResult, SkipReason } from '../exec/result.js';
 
 export type { RunResult } from '../exec/result.js';
@@ -17,8 +19,10 @@ export interface TickEvent {
   zone?: string | undefined;
 }
 
-// A finished run of a timer's command.
-export type RunEvent = RunResult;
+// A finished run of a timer's command, and when it was seen to end (wall-clock ns).
+export interface RunEvent extends RunResult {
+  timeNs: bigint;
+}
 
 // An attempt of `retry` that ended: its run, and what follows it.
 export interface AttemptEvent extends RunResult {
@@ -46,6 +50,8 @@ export interface GiveUpEvent {
 // Ticks not run: by the overlap policy, or missed (the kernel counted more than one expiration).
 export interface SkipEvent {
   timer: string;
+  // When the tick was not run (wall-clock ns).
+  timeNs: bigint;
   tick: number;
   // How many ticks were not run or missed.
   skipped: number;
@@ -55,6 +61,8 @@ export interface SkipEvent {
 // One timer's state, on request (SIGUSR1).
 export interface StateEvent {
   timer: string;
+  // When the state was read (wall-clock ns).
+  timeNs: bigint;
   tick: number;
   skipped: number;
   remainingNs: bigint | undefined;
@@ -66,11 +74,15 @@ export interface StateEvent {
 export interface ClockStepEvent {
   // The timer's name, or the clock's when the step touched a shared queue.
   timer: string;
+  // When the step was noticed (wall-clock ns).
+  timeNs: bigint;
 }
 
 // Elapses of a computed schedule that a clock step (or a resume) jumped over: counted, not run.
 export interface MissedEvent {
   timer: string;
+  // When it was noticed (wall-clock ns).
+  timeNs: bigint;
   count: number;
   // The first and the last of them, on the wall clock (ns since the epoch).
   firstNs: bigint;
@@ -81,6 +93,8 @@ export interface MissedEvent {
 // once, at once, for all of them.
 export interface CatchUpEvent {
   timer: string;
+  // When it was noticed (wall-clock ns).
+  timeNs: bigint;
   count: number;
   firstNs: bigint;
   lastNs: bigint;
@@ -89,6 +103,8 @@ export interface CatchUpEvent {
 // Something went wrong that stops nothing (a stamp file that could not be written).
 export interface ProblemEvent {
   timer: string;
+  // When it was noticed (wall-clock ns).
+  timeNs: bigint;
   message: string;
 }
 

@@ -84,7 +84,7 @@ export class Retry implements Supervisor {
 
   // A clock step, reported (waits are relative: nothing to re-arm).
   notice(notice: LoopNotice): void {
-    if (notice.kind === 'clock-step') this.reporter.clockStep({ timer: notice.timer?.name ?? notice.clock });
+    if (notice.kind === 'clock-step') this.reporter.clockStep({ timer: notice.timer?.name ?? notice.clock, timeNs: this.wallNow() });
   }
 
   // The state line for SIGUSR1: the attempt as the tick, the wait as the time to the next.
@@ -97,6 +97,7 @@ export class Retry implements Supervisor {
         remainingNs: this.wait?.armed ? this.wait.remaining() : undefined,
         intervalNs: 0n,
         running: this.runner?.active ?? 0,
+        timeNs: this.wallNow(),
       },
     ];
   }
@@ -130,7 +131,7 @@ export class Retry implements Supervisor {
         return () => t.cancel();
       },
       onResult: (r) => this.onResult(r),
-      onSkip: (ctx, reason) => this.reporter.skip({ timer: ctx.timer, tick: ctx.tick, skipped: 1, reason }),
+      onSkip: (ctx, reason) => this.reporter.skip({ timer: ctx.timer, timeNs: this.wallNow(), tick: ctx.tick, skipped: 1, reason }),
     };
   }
 

@@ -7,10 +7,12 @@
 import type { CommandRunner } from '../exec/runner.js';
 import type { RunResult, SkipReason, TickContext } from '../exec/result.js';
 import { kindOf } from '../kinds/index.js';
+import { clockNow } from '../native/clocks.js';
+import { CLOCK_REALTIME } from '../native/libc.js';
 import type { TimerSpec } from '../kinds/kind.js';
 import type { MissedRange } from '../kinds/wall-clock.js';
 import type { Expiration, Loop, LoopNotice } from '../loop/loop.js';
-import { Entry } from './entry.js';
+import { Entry, entryStates } from './entry.js';
 import type { Reporter, StateEvent, TickEvent } from './events.js';
 import { EventHold } from './event-hold.js';
 import { handOver } from './handover.js';
@@ -37,6 +39,8 @@ export interface ScheduleOptions {
   // and the wall-clock time it started: each acts once, at once.
   catchUps?: ReadonlyMap<string, MissedRange>;
   startedNs?: bigint;
+  // When an event happened, wall-clock ns (default CLOCK_REALTIME; a test may pass its own).
+  wallNow?: () => bigint;
 }
 
 export class Schedule implements Supervisor {
@@ -64,6 +68,11 @@ export class Schedule implements Supervisor {
     this.events = new EventHold(loop);
     this.entries = specs.map((s) => new Entry(s));
     this.live = this.entries.length;
+  }
+
+  // The wall clock events are stamped with.
+  private wallNow(): bigint {
+    return this.options.wallNow?.() ?? clockNow(CLOCK_REALTIME);
   }
 
   // Arms every timer at once (one clock reading per clock, so equal specs share a timerfd), then
@@ -122,24 +131,17 @@ export class Schedule implements Supervisor {
   // computed schedule the elapses it jumped over (counted, not run).
   notice(notice: LoopNotice): void {
     if (notice.kind !== 'clock-step') return;
-    this.reporter.clockStep({ timer: notice.timer?.name ?? notice.clock });
+    this.reporter.clockStep({ timer: notice.timer?.name ?? notice.clock, timeNs: this.wallNow() });
     const entry = notice.timer && this.entries.find((e) => e.timer === notice.timer);
     if (!entry || !notice.missed) return;
     entry.skipped += notice.missed.count;
     const { count, first, last } = notice.missed;
-    this.reporter.missed({ timer: entry.spec.name, count, firstNs: first, lastNs: last });
+    this.reporter.missed({ timer: entry.spec.name, timeNs: this.wallNow(), count, firstNs: first, lastNs: last });
     this.settle(entry);
   }
 
   states(): StateEvent[] {
-    return this.entries.map((e) => ({
-      timer: e.spec.name,
-      tick: Math.min(e.timer?.tick ?? 0, e.maxTicks ?? Infinity),
-      skipped: e.skipped,
-      remainingNs: e.timer?.armed ? e.timer.remaining() : undefined,
-      intervalNs: e.spec.intervalNs,
-      running: e.runner?.active ?? 0,
-    }));
+    return entryStates(this.entries, this.wallNow());
   }
 
   // The first timer's remaining time (for a countdown), or undefined when it is not armed.
@@ -188,7 +190,7 @@ export class Schedule implements Supervisor {
 
   private skipped(entry: Entry, ctx: TickContext, reason: SkipReason): void {
     entry.skipped++;
-    this.reporter.skip({ timer: ctx.timer, tick: ctx.tick, skipped: 1, reason });
+    this.reporter.skip({ timer: ctx.timer, timeNs: this.wallNow(), tick: ctx.tick, skipped: 1, reason });
   }
 
   private onTick(entry: Entry, ev: Expiration): void {
@@ -224,7 +226,7 @@ export class Schedule implements Supervisor {
   // Elapses missed while timerstack was not running: reported, then acted on once.
   private catchUp(entry: Entry, missed: MissedRange): void {
     const { spec } = entry;
-    this.reporter.catchUp({ timer: spec.name, count: missed.count, firstNs: missed.firstNs, lastNs: missed.lastNs });
+    this.reporter.catchUp({ timer: spec.name, timeNs: this.wallNow(), count: missed.count, firstNs: missed.firstNs, lastNs: missed.lastNs });
     this.act(entry, catchUpTick(spec, missed, this.options.startedNs ?? missed.lastNs));
   }
 
@@ -236,7 +238,7 @@ export class Schedule implements Supervisor {
     this.reporter.commandTick(event);
     if (event.expirations > 1) {
       entry.skipped += event.expirations - 1;
-      this.reporter.skip({ timer: event.timer, tick: event.tick, skipped: event.expirations - 1, reason: 'missed' });
+      this.reporter.skip({ timer: event.timer, timeNs: event.timeNs, tick: event.tick, skipped: event.expirations - 1, reason: 'missed' });
     }
     const ctx = { timer: event.timer, tick: event.tick, expirations: event.expirations, scheduledNs: event.scheduledNs };
     if (entry.handover?.offer(ctx)) return;
@@ -249,13 +251,13 @@ export class Schedule implements Supervisor {
     try {
       this.options.stamps.write(file, instantNs);
     } catch (err) {
-      this.reporter.problem({ timer: entry.spec.name, message: `--persistent: cannot write ${file}: ${(err as Error).message}` });
+      this.reporter.problem({ timer: entry.spec.name, timeNs: this.wallNow(), message: `--persistent: cannot write ${file}: ${(err as Error).message}` });
     }
   }
 
   private onResult(entry: Entry, r: RunResult): void {
     entry.lastStatus = r.status;
-    this.reporter.run(r);
+    this.reporter.run({ ...r, timeNs: this.wallNow() });
     if (r.status !== 0 && entry.spec.failFast && this.state === 'running') {
       this.failFastStatus = r.status;
       void this.stop('SIGTERM', r.status);

@@ -75,11 +75,11 @@ describe('the option table', () => {
   });
 
   it.each<[CommandName, string[]]>([
-    ['once', ['clock', 'jitter', 'timeout', 'kill-after', 'shell', 'name', 'json', 'quiet', 'verbose', 'dry-run', 'metrics']],
-    ['at', ['clock', 'late', 'jitter', 'timeout', 'kill-after', 'shell', 'tz', 'name', 'json', 'quiet', 'verbose', 'dry-run', 'metrics']],
-    ['cron', ['count', 'for', 'until', 'clock', 'jitter', 'overlap', 'timeout', 'kill-after', 'shell', 'fail-fast', 'tz', 'persistent', 'name', 'json', 'quiet', 'verbose', 'dry-run', 'metrics']],
+    ['once', ['clock', 'jitter', 'timeout', 'kill-after', 'shell', 'name', 'json', 'quiet', 'verbose', 'color', 'dry-run', 'metrics']],
+    ['at', ['clock', 'late', 'jitter', 'timeout', 'kill-after', 'shell', 'tz', 'name', 'json', 'quiet', 'verbose', 'color', 'dry-run', 'metrics']],
+    ['cron', ['count', 'for', 'until', 'clock', 'jitter', 'overlap', 'timeout', 'kill-after', 'shell', 'fail-fast', 'tz', 'persistent', 'name', 'json', 'quiet', 'verbose', 'color', 'dry-run', 'metrics']],
     ['next', ['tz', 'json', 'iterations', 'from']],
-    ['run', ['json', 'quiet', 'verbose', 'check', 'metrics']],
+    ['run', ['json', 'quiet', 'verbose', 'color', 'check', 'metrics']],
     ['export', ['user', 'dir', 'image', 'namespace']],
     ['completion', []],
   ])('optionsFor(%s), in table order', (command, names) => {

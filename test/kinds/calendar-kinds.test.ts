@@ -58,7 +58,7 @@ describe('cron', () => {
     const s = spec(['cron', '0 0 30 2 *']);
     expect(s.atNs).toBeUndefined();
     expect(kindOf('cron').timer(s)).toBeUndefined();
-    expect(formatPlan([s], false)[0]).toContain('never elapses');
+    expect(formatPlan([s], false, 0n)[0]).toContain('never elapses');
   });
 
   it.each<[string[], RegExp]>([
@@ -83,8 +83,8 @@ describe('calendar', () => {
 
   it('plans show systemd\'s normalized form and the first elapse with its offset', () => {
     const s = spec(['calendar', 'Mon..Fri 9:00', '--tz', 'Europe/Berlin']);
-    expect(formatPlan([s], false)[0]).toBe('timer: calendar on realtime, calendar "Mon..Fri *-*-* 09:00:00" in Europe/Berlin, first at 2027-03-29T09:00:00+02:00, prints events');
-    expect(JSON.parse(formatPlan([s], true)[0]!)).toMatchObject({ kind: 'calendar', normalized: 'Mon..Fri *-*-* 09:00:00', zone: 'Europe/Berlin', first_time: '2027-03-29T07:00:00Z', first_local: '2027-03-29T09:00:00+02:00' });
+    expect(formatPlan([s], false, 0n)[0]).toBe('timer: calendar on realtime, calendar "Mon..Fri *-*-* 09:00:00" in Europe/Berlin, first at 2027-03-29T09:00:00+02:00, prints events');
+    expect(JSON.parse(formatPlan([s], true, 0n)[0]!)).toMatchObject({ kind: 'calendar', normalized: 'Mon..Fri *-*-* 09:00:00', zone: 'Europe/Berlin', first_time: '2027-03-29T07:00:00Z', first_local: '2027-03-29T09:00:00+02:00' });
   });
 });
 

@@ -128,19 +128,19 @@ describe('the plan', () => {
   });
 
   it('in text: the attempts, the waits, how they go on', () => {
-    expect(formatPlan([spec('--attempts', '3', '--', 'curl', '-f', 'x')], false)).toEqual([
+    expect(formatPlan([spec('--attempts', '3', '--', 'curl', '-f', 'x')], false, 0n)).toEqual([
       'timer: retry on monotonic, up to 3 attempts, the first at once, then after each failure a wait of 1s, 2s, runs "curl" "-f" "x"',
     ]);
-    expect(formatPlan([spec('--for', '1m', '--backoff', '1s:2:4s', '--', 'x')], false)[0]).toBe(
+    expect(formatPlan([spec('--for', '1m', '--backoff', '1s:2:4s', '--', 'x')], false, 0n)[0]).toBe(
       'timer: retry on monotonic, attempts until --for ends, the first at once, then after each failure a wait of 1s, 2s, 4s, then 4s each time, for 1m, runs "x"',
     );
-    expect(formatPlan([spec('--attempts', '30', '--timeout', '5s', '--', 'x')], false)[0]).toBe(
+    expect(formatPlan([spec('--attempts', '30', '--timeout', '5s', '--', 'x')], false, 0n)[0]).toBe(
       'timer: retry on monotonic, up to 30 attempts, the first at once, then after each failure a wait of 1s, 2s, 4s, 8s, 16s, 32s, 1m4s, 2m8s, 4m16s, … up to 10m, runs "x", timeout 5s, then SIGKILL after 10s',
     );
   });
 
   it('in JSON: the attempts and the backoff, exactly', () => {
-    const [line] = formatPlan([spec('--attempts', '3', '--backoff', '250ms:1.5', '--', 'x')], true);
+    const [line] = formatPlan([spec('--attempts', '3', '--backoff', '250ms:1.5', '--', 'x')], true, 0n);
     expect(JSON.parse(line!)).toMatchObject({
       kind: 'retry',
       attempts: 3,

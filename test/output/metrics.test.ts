@@ -9,11 +9,11 @@ import type { Reporter, StateEvent, TickEvent } from '../../src/supervise/events
 import { parseExposition, sample, samplesOf } from '../helpers/prometheus.js';
 
 const tick = (timer: string, n: number, expirations = 1, latenessUs = 100): TickEvent => ({ timer, tick: n, expirations, timeNs: 0n, scheduledNs: 0n, latenessUs });
-const run = (timer: string, status: number, durationMs: number) => ({ timer, tick: 1, pid: 1, status, exitCode: status, signal: undefined, timedOut: false, durationMs, error: undefined });
+const run = (timer: string, status: number, durationMs: number) => ({ timer, tick: 1, pid: 1, status, exitCode: status, signal: undefined, timedOut: false, durationMs, error: undefined, timeNs: 0n });
 
 describe('createMetrics', () => {
   it('counts expirations, missed ones, runs by status and skips by reason, per timer', async () => {
-    const states: StateEvent[] = [{ timer: 'quiet', tick: 0, skipped: 0, remainingNs: 5_000_000_000n, intervalNs: 0n, running: 0 }];
+    const states: StateEvent[] = [{ timer: 'quiet', tick: 0, skipped: 0, remainingNs: 5_000_000_000n, intervalNs: 0n, running: 0, timeNs: 0n }];
     const m = createMetrics(prom, () => states, () => 1_000_000);
     m.reporter.tick(tick('a', 1));
     m.reporter.tick(tick('a', 4, 3, 2500));
@@ -21,8 +21,8 @@ describe('createMetrics', () => {
     m.reporter.run(run('b', 0, 20));
     m.reporter.run(run('b', 0, 40));
     m.reporter.run(run('b', 124, 1500));
-    m.reporter.skip({ timer: 'b', tick: 2, skipped: 1, reason: 'overlap' });
-    m.reporter.skip({ timer: 'b', tick: 5, skipped: 2, reason: 'missed' });
+    m.reporter.skip({ timer: 'b', tick: 2, skipped: 1, reason: 'overlap', timeNs: 0n });
+    m.reporter.skip({ timer: 'b', tick: 5, skipped: 2, reason: 'missed', timeNs: 0n });
     const s = parseExposition(await m.text());
     expect(sample(s, 'timerstack_expirations_total', { timer: 'a' })).toBe(4);
     expect(sample(s, 'timerstack_missed_total', { timer: 'a' })).toBe(2);
@@ -42,7 +42,7 @@ describe('createMetrics', () => {
   });
 
   it('drops the next expiration of a timer that will not expire again', async () => {
-    const states: StateEvent[] = [{ timer: 't', tick: 1, skipped: 0, remainingNs: 1_000_000_000n, intervalNs: 0n, running: 0 }];
+    const states: StateEvent[] = [{ timer: 't', tick: 1, skipped: 0, remainingNs: 1_000_000_000n, intervalNs: 0n, running: 0, timeNs: 0n }];
     const m = createMetrics(prom, () => states, () => 0);
     expect(sample(parseExposition(await m.text()), 'timerstack_next_expiration_timestamp_seconds', { timer: 't' })).toBe(1);
     states[0] = { ...states[0]!, remainingNs: undefined };
@@ -74,11 +74,11 @@ describe('createMetrics', () => {
     t.tick(tick('x', 1));
     t.commandTick(tick('x', 1));
     t.run(run('x', 0, 1));
-    t.skip({ timer: 'x', tick: 1, skipped: 1, reason: 'overlap' });
-    t.clockStep({ timer: 'x' });
-    t.missed({ timer: 'x', count: 2, firstNs: 0n, lastNs: 1n });
-    t.catchUp({ timer: 'x', count: 2, firstNs: 0n, lastNs: 1n });
-    t.problem({ timer: 'x', message: 'm' });
+    t.skip({ timer: 'x', tick: 1, skipped: 1, reason: 'overlap', timeNs: 0n });
+    t.clockStep({ timer: 'x', timeNs: 0n });
+    t.missed({ timer: 'x', count: 2, firstNs: 0n, lastNs: 1n, timeNs: 0n });
+    t.catchUp({ timer: 'x', count: 2, firstNs: 0n, lastNs: 1n, timeNs: 0n });
+    t.problem({ timer: 'x', message: 'm', timeNs: 0n });
     expect(seen).toEqual(['tick', 'commandTick', 'run', 'skip', 'clockStep', 'missed', 'catchUp', 'problem'].flatMap((k) => [`a ${k}`, `b ${k}`]));
   });
 });

@@ -83,7 +83,7 @@ describe('changedCells and sameRows', () => {
 
 describe('WatchView', () => {
   const run = (tick: number, output: string, change: Partial<RunEvent> = {}): RunEvent => ({
-    timer: 'timer', tick, pid: 1, status: 0, exitCode: 0, signal: undefined, timedOut: false, durationMs: 12, error: undefined, output, ...change,
+    timer: 'timer', tick, pid: 1, status: 0, exitCode: 0, signal: undefined, timedOut: false, durationMs: 12, error: undefined, output, timeNs: 0n, ...change,
   });
   const tickAt = (tick: number) => ({ timer: 'timer', tick, expirations: 1, timeNs: BigInt(Date.parse('2026-01-15T12:00:00')) * 1_000_000n + BigInt(tick) * S, scheduledNs: 0n, latenessUs: 0 });
 
@@ -129,7 +129,7 @@ describe('WatchView', () => {
     v.open();
     v.commandTick(tickAt(1));
     v.run(run(1, '', { status: 143, signal: 'SIGTERM', durationMs: 1500 }));
-    v.skip({ timer: 'timer', tick: 2, skipped: 2, reason: 'overlap' });
+    v.skip({ timer: 'timer', tick: 2, skipped: 2, reason: 'overlap', timeNs: 0n });
     expect(screen().rows[0]).toMatch(/tick 1 · SIGTERM \(143\) · 1\.50s · 2 skipped · 2026-01-15 12:00:01$/);
     v.commandTick(tickAt(3));
     v.run(run(3, '', { status: 127, error: 'nope: command not found (ENOENT)' }));

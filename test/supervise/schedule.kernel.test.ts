@@ -200,7 +200,7 @@ describe('Schedule, timers without commands', () => {
     s.start();
     await s.done;
     expect(s.states()).toEqual([
-      { timer: 'timer', tick: expect.any(Number), skipped: 0, remainingNs: undefined, intervalNs: 5n * MS, running: 0 },
+      { timer: 'timer', timeNs: expect.any(BigInt), tick: expect.any(Number), skipped: 0, remainingNs: undefined, intervalNs: 5n * MS, running: 0 },
     ]);
     expect(s.states()[0]!.tick).toBeGreaterThanOrEqual(2);
   });
