@@ -3,16 +3,17 @@
 // with its status — or by the signal that stopped it.
 //
 // SIGUSR1 makes Node open its inspector (a debugger on 127.0.0.1:9229 that anyone on the machine
-// can attach to). A handler of our own stops that from this line on; one that came during Node's
-// own start-up, before this line could run, is closed again below (Node 20 has no
-// --disable-sigusr1). SIGHUP and SIGUSR1 are held until main listens for them: `run FILE` arms
+// can attach to). A handler of our own stops that from the first statement on (node:inspector, a
+// built-in, is all that loads before it); one that came during Node's own start-up, before that,
+// is closed again below (Node 20 has no --disable-sigusr1). SIGHUP and SIGUSR1 are held until main listens for them: `run FILE` arms
 // its table and then reloads, instead of dying with 129 while it starts.
+import * as inspector from 'node:inspector';
+
 const held = [];
 const hold = (signal) => held.push(signal);
 process.on('SIGUSR1', hold);
 process.on('SIGHUP', hold);
 
-const inspector = await import('node:inspector');
 const closeInspector = () => {
   if (inspector.url()) inspector.close();
 };
