@@ -161,21 +161,13 @@ describe('a stalled reader holds up only the timers that print to it', () => {
 });
 
 describe('startup failures: one line', () => {
-  it('tight ulimit -n with a command: the EMFILE line, not ERR_MODULE_NOT_FOUND', () => {
-    let refused = 0;
-    // Below about 18, Node itself cannot start (its own libuv loops fail).
-    for (const n of [20, 24, 30, 40]) {
+  it('tight ulimit -n with a command: one line naming EMFILE, never a stack trace or ERR_MODULE_NOT_FOUND', () => {
+    // Below 18 Node itself cannot start; from 20 on (with these pipes for stdio) timerstack
+    // arms its timer and the command's spawn is what meets the limit (see the report).
+    for (const n of [18, 19]) {
       const r = bash(`ulimit -n ${n}; ${TS} once 0 -- true; echo "status=$?" >&2`);
-      const out = lines(r.stderr);
-      const status = out.pop();
-      if (status === 'status=0') continue; // enough fds after all
-      refused++;
-      expect(status).toBe('status=125');
-      expect(out).toEqual([expect.stringMatching(/too many open files/)]);
-      expect(r.stderr).not.toMatch(/ERR_MODULE_NOT_FOUND|\n\s+at /);
+      expect(lines(r.stderr)).toEqual([expect.stringMatching(/^timerstack: .*EMFILE.*too many open files/), 'status=125']);
     }
-    // The tightest limits are refused (so the line above was seen).
-    expect(refused).toBeGreaterThan(0);
   });
 
   const rtc = (() => {
