@@ -44,7 +44,8 @@ export class Terminal {
 
   close(): void {
     this.tmux('kill-server');
-    rmSync(this.dir, { recursive: true, force: true });
+    // pipe-pane's cat may still be writing its last bytes as the server goes.
+    rmSync(this.dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   }
 
   private tmux(...args: string[]): string {
