@@ -143,7 +143,9 @@ describe('at', () => {
     expect(r.code).toBe(0);
     const [event] = ndjson(r.stdout);
     expect(Date.parse(event!.time as string)).toBeGreaterThanOrEqual(target.getTime());
-    expect(Date.parse(event!.time as string) - target.getTime()).toBeLessThan(500);
+    // Due exactly then; how late it was seen, its own lateness says (ms resolution here).
+    expect(event!.scheduled).toBe(iso.replace('.000Z', 'Z'));
+    expect(Math.abs(Date.parse(event!.time as string) - target.getTime() - (event!.lateness_us as number) / 1000)).toBeLessThan(2);
   });
 
   it('refuses a time in the past unless --late run', async () => {
