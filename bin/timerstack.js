@@ -1,4 +1,7 @@
-#!/usr/bin/env node
+#!/bin/sh
+// 2>/dev/null; TIMERSTACK_CALLER_NOFILE=$(ulimit -Sn) exec node "$0" "$@"
+// (Those two lines are sh: Node raises its open-file soft limit to the hard one before any
+// JavaScript runs, so the caller's is recorded first, for the commands timerstack runs.)
 // A thin launcher: run main, then end with its status — or by the signal that stopped it.
 // main comes from the one-file bundle (dist/timerstack.mjs, made by `npm run build`: faster to
 // load than tsc's module graph) unless tsc has written dist/cli/main.js since the bundle was made.

@@ -10,6 +10,7 @@ import { assertLinux } from '../native/libc.js';
 import { formatPlan } from '../output/plan.js';
 import { line, version, type ExitResult, type Io, type OutputMode } from './io.js';
 import { wallNow } from './now.js';
+import { checkCommands, commandWarnings } from './preflight.js';
 import { startSchedule } from './serve.js';
 
 export type { ExitResult, Io, OutputMode } from './io.js';
@@ -59,9 +60,12 @@ async function dispatch(argv: readonly string[], io: Io): Promise<ExitResult> {
   const spec = buildSpec(words, { ...wallNow(), defaultName: 'timer' });
   if (words.options.has('dry-run')) {
     for (const text of formatPlan([spec], mode.json)) line(io.stdout, text);
+    for (const text of commandWarnings([{ where: spec.name, spec }], io.env)) line(io.stderr, `timerstack: ${text}`);
     return { code: EXIT.ok };
   }
-  return startSchedule([spec], mode, io, { countdown: kindOf(spec.kind).single });
+  checkCommands([spec]);
+  const single = kindOf(spec.kind).single;
+  return startSchedule([spec], mode, io, { countdown: single, stdin: single, init: words.options.has('init') });
 }
 
 async function help(io: Io, topic: CommandName | undefined): Promise<ExitResult> {

@@ -9,6 +9,8 @@ import { formatPlan } from '../output/plan.js';
 import type { ExitResult, Io, OutputMode } from './io.js';
 import { wallNow } from './now.js';
 import { startSchedule, type ScheduleControl, type ServeOptions } from './serve.js';
+import { STOP_SIGNALS } from './stop-signals.js';
+import { checkCommands, commandWarnings } from './preflight.js';
 
 const READ_ERRORS: Record<string, string> = {
   ENOENT: 'no such file',
@@ -47,15 +49,20 @@ export async function runTable(words: ParsedWords, mode: OutputMode, io: Io): Pr
 
   if (words.options.has('check')) {
     io.stdout.write(`${formatPlan(specs, mode.json).join('\n')}\n`);
+    const where = entries.map((e) => ({ where: `${source}:${e.line}: ${e.name}`, spec: e.spec }));
+    for (const text of commandWarnings(where, io.env)) io.stderr.write(`timerstack: ${text}\n`);
     return { code: EXIT.ok };
   }
-  if (fromStdin) return startSchedule(specs, mode, io);
+  checkCommands(specs);
+  const init = words.options.has('init');
+  if (fromStdin) return startSchedule(specs, mode, io, { init });
 
   const reloader = new Reloader(file, source, entries, mode.json);
   let detach: (() => void) | undefined;
   const options: ServeOptions = {
-    stopSignals: ['SIGINT', 'SIGTERM'],
+    stopSignals: STOP_SIGNALS.filter((s) => s !== 'SIGHUP'),
     commands: true,
+    init,
     attach: (control) => {
       const onHup = () => reloader.reload(control);
       io.signals.on('SIGHUP', onHup);

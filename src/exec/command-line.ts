@@ -2,10 +2,12 @@
 import { formatInstant } from '../grammar/time.js';
 import type { TickContext } from './result.js';
 
-// The child's environment: the base one plus exactly the four TIMERSTACK_* variables.
-export function commandEnv(base: NodeJS.ProcessEnv, ctx: TickContext): Record<string, string> {
+// The child's environment: the base one, then the --env variables, then exactly the four
+// TIMERSTACK_* variables.
+export function commandEnv(base: NodeJS.ProcessEnv, ctx: TickContext, extra: ReadonlyArray<readonly [string, string]> = []): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(base)) if (value !== undefined) env[key] = value;
+  for (const [key, value] of extra) env[key] = value;
   env.TIMERSTACK_TIMER = ctx.timer;
   env.TIMERSTACK_TICK = String(ctx.tick);
   env.TIMERSTACK_EXPIRATIONS = String(ctx.expirations);

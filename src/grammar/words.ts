@@ -10,6 +10,8 @@ export interface ParsedWords {
   positional: string | undefined;
   // Each option's text as given (true for a flag); its parser runs when the value is asked for.
   options: Map<string, string | true>;
+  // Every value of a repeatable option, in order (options holds the last).
+  repeated: Map<string, string[]>;
   // The words after `--`, when given.
   argv: string[] | undefined;
   help: boolean;
@@ -29,8 +31,9 @@ const byShort = new Map(OPTIONS.filter((o) => o.short).map((o) => [o.short!, o])
 const commandNames = new Map(COMMANDS.map((c) => [c.name as string, c.name]));
 
 // The tokens of `words` after the command word, as getopt reads them: the word after an option
-// that takes a value is its value, whatever it looks like; `-qv` is two flags; a dash and a
-// digit is a value (a negative number, refused later by its parser).
+// that takes a value is its value, whatever it looks like; `-qv` is two flags; `-sINT` and
+// `-s INT` give -s its value; a dash and a digit is a value (a negative number, refused later by
+// its parser).
 export function* wordTokens(words: readonly string[], helpWords = true): Generator<WordToken> {
   for (let i = 1; i < words.length; i++) {
     const word = words[i]!;
@@ -55,11 +58,23 @@ export function* wordTokens(words: readonly string[], helpWords = true): Generat
         yield { kind: 'option', def, spelled, value };
       }
     } else if (word.length > 1 && word.startsWith('-') && !/^-[\d.]/.test(word)) {
-      for (const letter of word.slice(1)) {
+      const letters = word.slice(1);
+      for (let j = 0; j < letters.length; j++) {
+        const letter = letters[j]!;
+        const def = byShort.get(letter);
         if (helpWords && letter === 'h') yield { kind: 'help' };
+        else if (!def) yield { kind: 'unknown', spelled: `-${letter}` };
+        else if (def.type === 'flag') yield { kind: 'option', def, spelled: `-${letter}`, value: true };
         else {
-          const def = byShort.get(letter);
-          yield def ? { kind: 'option', def, spelled: `-${letter}`, value: true } : { kind: 'unknown', spelled: `-${letter}` };
+          // As getopt: the rest of the word is the value (-sINT), else the next word (-s INT).
+          let value: string | undefined = letters.slice(j + 1);
+          if (value === '') {
+            const next = words[i + 1];
+            value = next === undefined || next === '--' ? undefined : next;
+            if (value !== undefined) i++;
+          }
+          yield { kind: 'option', def, spelled: `-${letter}`, value };
+          break;
         }
       }
     } else {
@@ -82,7 +97,7 @@ export function commandOf(word: string | undefined, context: 'cli' | 'table'): C
 // `context` restricts options: 'table' refuses process-wide ones (--json in a table line).
 export function parseWords(words: readonly string[], context: 'cli' | 'table' = 'cli'): ParsedWords {
   const command = commandOf(words[0], context);
-  const parsed: ParsedWords = { command, positional: undefined, options: new Map(), argv: undefined, help: false };
+  const parsed: ParsedWords = { command, positional: undefined, options: new Map(), repeated: new Map(), argv: undefined, help: false };
   for (const token of wordTokens(words, context === 'cli')) {
     switch (token.kind) {
       case 'command':
@@ -97,6 +112,7 @@ export function parseWords(words: readonly string[], context: 'cli' | 'table' = 
       case 'option':
         acceptOption(token.def, command, context, token.value);
         parsed.options.set(token.def.name, token.value!);
+        if (token.def.repeatable) parsed.repeated.set(token.def.name, [...(parsed.repeated.get(token.def.name) ?? []), token.value as string]);
         break;
       case 'positional':
         if (parsed.positional !== undefined) throw new UsageError(`unexpected argument ${quote(token.word)} (put a command after --)`);
@@ -119,6 +135,11 @@ export function optionValue<T>(words: ParsedWords, def: OptionDef<T>): T | undef
   const raw = words.options.get(def.name);
   if (raw === undefined) return undefined;
   return prefixed(`--${def.name}`, () => def.parse(raw === true ? '' : raw));
+}
+
+// Every value of a repeatable option, each through its parser, in the order given.
+export function optionValues<T>(words: ParsedWords, def: OptionDef<T>): T[] {
+  return (words.repeated.get(def.name) ?? []).map((raw) => prefixed(`--${def.name}`, () => def.parse(raw)));
 }
 
 // Runs `fn`, naming `what` in front of the message of a UsageError it throws.

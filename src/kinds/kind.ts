@@ -23,9 +23,19 @@ export interface TimerSpec {
   jitterNs: bigint;
   overlap: OverlapPolicy;
   timeoutNs?: bigint;
+  // What --timeout sends (--signal; SIGTERM when not given).
+  timeoutSignal?: NodeJS.Signals;
   killAfterNs: bigint;
   shell: boolean;
   failFast: boolean;
+  // Go on when the first run cannot start (--keep-going).
+  keepGoing: boolean;
+  // The command is the terminal's foreground job, in timerstack's own group (--foreground).
+  foreground: boolean;
+  chdir?: string;
+  // --env NAME=VALUE, in order.
+  env: Array<readonly [string, string]>;
+  lock?: string;
   command?: string[];
 }
 

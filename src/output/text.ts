@@ -21,6 +21,8 @@ export function textFormatter(chalk: ChalkInstance): Formatter {
         ? r.error
         : r.timedOut
           ? `timed out, ${r.signal ? `killed by ${r.signal}` : `status ${r.status}`}`
+          : r.restarted
+            ? `restarted (ended by ${r.signal ?? `status ${r.status}`})`
           : r.signal
             ? `killed by ${r.signal}`
             : `exit ${r.status}`;

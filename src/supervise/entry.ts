@@ -24,6 +24,8 @@ export class Entry {
   // Jitter-delayed ticks not yet acted on.
   readonly jitters = new Set<LoopTimer>();
   lastStatus: number | undefined;
+  // Run results seen so far.
+  results = 0;
 
   constructor(readonly spec: TimerSpec) {}
 

@@ -92,6 +92,17 @@ export class Schedule {
     this.end(status);
   }
 
+  // Sends `signal` to every command's process group without stopping anything (SIGTSTP and
+  // SIGCONT: job control).
+  relay(signal: NodeJS.Signals): void {
+    for (const entry of [...this.entries, ...this.retiring]) entry.runner?.relay(signal);
+  }
+
+  // SIGKILL to every command's process group at once (a second stop signal while stopping).
+  killNow(): void {
+    for (const entry of [...this.entries, ...this.retiring]) entry.runner?.killNow();
+  }
+
   // A notice from the loop (the CLI passes the loop's notices here).
   notice(notice: LoopNotice): void {
     if (notice.kind === 'clock-step') this.reporter.clockStep({ timer: notice.timer?.name ?? notice.clock });
@@ -185,8 +196,9 @@ export class Schedule {
 
   private onResult(entry: Entry, r: RunResult): void {
     entry.lastStatus = r.status;
+    const first = entry.results++ === 0;
     this.reporter.run(r);
-    if (r.status !== 0 && entry.spec.failFast && this.state === 'running') {
+    if (this.state === 'running' && (failsFast(entry, r) || (first && neverStarts(entry, r)))) {
       this.failFastStatus = r.status;
       void this.stop('SIGTERM', r.status);
       return;
@@ -220,6 +232,17 @@ export class Schedule {
     if (only && kindOf(only.spec.kind).single && only.lastStatus !== undefined) return only.lastStatus;
     return 0;
   }
+}
+
+// --fail-fast and a failed run; a run timerstack itself ended for --overlap restart is not one.
+function failsFast(entry: Entry, r: RunResult): boolean {
+  return r.status !== 0 && entry.spec.failFast && !r.restarted;
+}
+
+// The first run could not start because the command is not there (127) or not executable (126):
+// no later run will do better, so the schedule ends with that status (unless --keep-going).
+function neverStarts(entry: Entry, r: RunResult): boolean {
+  return r.pid === undefined && (r.status === 126 || r.status === 127) && !entry.spec.keepGoing;
 }
 
 // The tick as reported: on the wall clock, and with --count N, expirations past the Nth (a late

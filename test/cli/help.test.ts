@@ -126,7 +126,7 @@ describe('completion(): the --get-yargs-completions protocol', () => {
     expect(got).not.toContain('--quiet');
     expect(got).toContain('--for');
     expect(await words('every', '5s', '--ov')).toEqual(['--overlap']);
-    expect(await words('every', '5s', '--f')).toEqual(['--for', '--fail-fast']);
+    expect(await words('every', '5s', '--f')).toEqual(['--for', '--fail-fast', '--foreground']);
   });
 
   it('after --clock, --overlap and --late: their choices', async () => {
@@ -151,8 +151,8 @@ describe('completion(): the --get-yargs-completions protocol', () => {
   });
 
   it('after a value: options again', async () => {
-    expect(await words('every', '5s', '--clock', 'boottime', '--c')).toEqual(['--count']);
-    expect(await words('run', 'timers.txt', '')).toEqual(['--json', '--quiet', '--verbose', '--check', '--help']);
+    expect(await words('every', '5s', '--clock', 'boottime', '--c')).toEqual(['--count', '--chdir']);
+    expect(await words('run', 'timers.txt', '')).toEqual(['--json', '--quiet', '--verbose', '--init', '--check', '--help']);
   });
 
   it('completion takes a shell; help takes a command', async () => {

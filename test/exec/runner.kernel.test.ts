@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Loop } from '../../src/loop/loop.js';
 import {
   CommandRunner,
@@ -182,32 +182,6 @@ describe('commandLine and commandEnv', () => {
       TIMERSTACK_EXPIRATIONS: '2',
       TIMERSTACK_SCHEDULED: '2025-01-01T00:00:00Z',
     });
-  });
-});
-
-describe('ticks that arrive while execa loads', () => {
-  // A fresh copy of the module has not loaded execa yet, so these triggers all land before it.
-  it('still follow the policy, in tick order', async () => {
-    vi.resetModules();
-    const fresh = (await import('../../src/exec/runner.js')).CommandRunner;
-    const h = harness({ argv: ['sleep', '0.05'], overlap: 'queue' }, fresh);
-    h.tick(1);
-    h.tick(2);
-    h.tick(3);
-    expect(h.runner.active).toBe(1);
-    await h.runner.idle();
-    expect(order(h)).toEqual(['skip 3 queue-full', 'start 1', 'end 1', 'start 2', 'end 2']);
-    expect(h.results.map((r) => r.status)).toEqual([0, 0]);
-  });
-
-  it('restart drops a run that had not started yet', async () => {
-    vi.resetModules();
-    const fresh = (await import('../../src/exec/runner.js')).CommandRunner;
-    const h = harness({ argv: ['true'], overlap: 'restart' }, fresh);
-    h.tick(1);
-    h.tick(2);
-    await h.runner.idle();
-    expect(order(h)).toEqual(['skip 1 overlap', 'start 2', 'end 2']);
   });
 });
 

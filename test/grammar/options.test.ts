@@ -27,8 +27,8 @@ describe('the option table', () => {
     for (const s of shorts) expect(s).toMatch(/^[a-zA-Z]$/);
   });
 
-  it('gives shorts only to flags (the word parser sets a short option to true)', () => {
-    for (const o of OPTIONS.filter((o) => o.short)) expect(o.type, o.name).toBe('flag');
+  it('gives shorts to flags, and to --signal alone among options with a value (-s INT, as timeout(1))', () => {
+    for (const o of OPTIONS.filter((o) => o.short && o.name !== 'signal')) expect(o.type, o.name).toBe('flag');
   });
 
   it.each(OPTIONS.map((o) => [o.name, o] as const))('--%s is well formed', (name, o) => {
@@ -42,7 +42,7 @@ describe('the option table', () => {
     else expect(o.choices).toBeUndefined();
     // a value has a name for help (N, DURATION …); a flag has none
     if (o.type === 'flag') expect(o.arg).toBeUndefined();
-    else expect(o.arg).toMatch(/^[A-Z]+$/);
+    else expect(o.arg).toMatch(/^[A-Z]+(=[A-Z]+)?$/);
     // describe: one non-empty line, no trailing period
     expect(o.describe.trim()).not.toBe('');
     expect(o.describe).not.toMatch(/[\n\r]/);
@@ -71,9 +71,9 @@ describe('the option table', () => {
   });
 
   it.each<[CommandName, string[]]>([
-    ['once', ['clock', 'jitter', 'timeout', 'kill-after', 'shell', 'name', 'json', 'quiet', 'verbose', 'dry-run']],
-    ['at', ['clock', 'late', 'jitter', 'timeout', 'kill-after', 'shell', 'name', 'json', 'quiet', 'verbose', 'dry-run']],
-    ['run', ['json', 'quiet', 'verbose', 'check']],
+    ['once', ['clock', 'jitter', 'timeout', 'kill-after', 'signal', 'shell', 'foreground', 'chdir', 'env', 'lock', 'name', 'json', 'quiet', 'verbose', 'dry-run', 'init']],
+    ['at', ['clock', 'late', 'jitter', 'timeout', 'kill-after', 'signal', 'shell', 'foreground', 'chdir', 'env', 'lock', 'name', 'json', 'quiet', 'verbose', 'dry-run', 'init']],
+    ['run', ['json', 'quiet', 'verbose', 'init', 'check']],
     ['completion', []],
   ])('optionsFor(%s), in table order', (command, names) => {
     expect(optionsFor(command).map((o) => o.name)).toEqual(names);
