@@ -26,9 +26,9 @@ const result = await main(process.argv.slice(2), {
   env: process.env,
   signals: process,
 });
+// As PID 1 a signal with its default action does not end the process: then the status says it.
+process.exitCode = result.code;
 if (result.signal) {
   process.removeAllListeners(result.signal);
   process.kill(process.pid, result.signal);
-} else {
-  process.exitCode = result.code;
 }

@@ -11,8 +11,8 @@
 import { closeSync } from 'node:fs';
 import { childrenOf, pidfdOpen, pidfdSendSignal, waitPidfd, type ChildState } from '../native/process.js';
 import { watchReadable, type FdWatch } from '../native/watch.js';
-import { groupMembers, procStat } from './groups.js';
-import { adoptsOrphans, isClaimed, reapOrphans, release } from './reaper.js';
+import { groupMembers, procStat, type ProcStat } from './groups.js';
+import { adoptsOrphans, isClaimed, release } from './reaper.js';
 
 export type GroupState = 'running' | 'lingering' | 'empty';
 
@@ -21,6 +21,23 @@ export interface GroupEvents {
   exited(state: ChildState): void;
   // Nothing of the group is left; the leader has been reaped.
   empty(): void;
+}
+
+// The groups followed now, by number, and the members they watch (pid → group).
+const tracked = new Set<number>();
+const watched = new Map<number, number>();
+
+// A child that is a run's leader, or in another followed group: its descendants are that group's
+// business, not looked through for this one's members.
+function belongsElsewhere(stat: ProcStat): boolean {
+  return isClaimed(stat.pid) || tracked.has(stat.pgrp);
+}
+
+// This process's children that may be members of group `pgid`: not a run's leader, not a member
+// another group already watches (those need no /proc read: a scan stays cheap with many runs).
+function candidates(pgid: number): number[] | undefined {
+  const children = adoptsOrphans() ? childrenOf('self') : undefined;
+  return children?.filter((pid) => !isClaimed(pid) && (watched.get(pid) ?? pgid) === pgid);
 }
 
 interface Member {
@@ -42,6 +59,7 @@ export class ProcessGroup {
     private readonly events: GroupEvents,
   ) {
     this.leaderWatch = watchReadable(pidfd, () => this.poll());
+    tracked.add(pid);
   }
 
   // Looks at the leader now: a tick about to apply its overlap policy calls this, so a command
@@ -81,16 +99,16 @@ export class ProcessGroup {
   // Finds the members still alive, watches the new ones, and ends the group when none is left.
   private rescan(): void {
     if (this.state !== 'lingering') return;
-    // Members that exited are zombies of this process (their subreaper): reaped now, not at the
-    // next SIGCHLD, which might come after timerstack has ended and handed them to PID 1.
-    reapOrphans();
-    const children = adoptsOrphans() ? childrenOf('self') : undefined;
-    const found = new Set(this.own ? groupMembers(this.pid, children, isClaimed) : []);
+    const found = new Set(this.own ? groupMembers(this.pid, candidates(this.pid), belongsElsewhere) : []);
     for (const [pid, member] of this.members) {
       if (found.has(pid)) continue;
       member.watch.stop();
+      // A member that exited is a zombie of this process (its subreaper), reaped now: not at the
+      // next SIGCHLD, which might come after timerstack has ended and handed it to PID 1.
+      waitPidfd(member.fd, false);
       closeSync(member.fd);
       this.members.delete(pid);
+      watched.delete(pid);
     }
     for (const pid of found) if (!this.members.has(pid)) this.watchMember(pid);
     if (this.members.size === 0) this.end();
@@ -106,12 +124,12 @@ export class ProcessGroup {
       return;
     }
     this.members.set(pid, { fd, watch: watchReadable(fd, () => this.rescan()) });
+    watched.set(pid, this.pid);
   }
 
   private end(): void {
-    // A member that died just now may still be a zombie here.
-    reapOrphans();
     this.state = 'empty';
+    tracked.delete(this.pid);
     waitPidfd(this.pidfd, false);
     release(this.pid);
     closeSync(this.pidfd);

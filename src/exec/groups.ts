@@ -64,7 +64,7 @@ function isLiveMember(stat: ProcStat | undefined, pgid: number): boolean {
 // descendants): members are looked for among them first, and below the children that are not
 // members only when none is (a member under a process that left the group). Without
 // `children`, all of /proc is read.
-export function groupMembers(pgid: number, children: readonly number[] | undefined, skip: (pid: number) => boolean): number[] {
+export function groupMembers(pgid: number, children: readonly number[] | undefined, skip: (stat: ProcStat) => boolean): number[] {
   if (!children) return procPids().filter((pid) => pid !== pgid && isLiveMember(procStat(pid), pgid));
   const found: number[] = [];
   const others: number[] = [];
@@ -72,13 +72,14 @@ export function groupMembers(pgid: number, children: readonly number[] | undefin
     if (pid === pgid) continue;
     const stat = procStat(pid);
     if (isLiveMember(stat, pgid)) found.push(pid);
-    else if (stat && !skip(pid)) others.push(pid);
+    else if (stat && !skip(stat)) others.push(pid);
   }
   if (found.length > 0) return found;
   for (let pid = others.pop(); pid !== undefined; pid = others.pop()) {
     for (const child of childrenOf(pid) ?? []) {
-      if (isLiveMember(procStat(child), pgid)) found.push(child);
-      else others.push(child);
+      const stat = procStat(child);
+      if (isLiveMember(stat, pgid)) found.push(child);
+      else if (stat && !skip(stat)) others.push(child);
     }
   }
   return found;

@@ -50,8 +50,19 @@ export function adoptOrphans(): void {
   if (adopting) return;
   setChildSubreaper();
   adopting = true;
-  process.on('SIGCHLD', reapOrphans);
+  process.on('SIGCHLD', soon);
   reapOrphans();
+}
+
+// SIGCHLD comes once per child: one sweep per turn of the event loop is enough.
+let sweeping = false;
+function soon(): void {
+  if (sweeping) return;
+  sweeping = true;
+  setImmediate(() => {
+    sweeping = false;
+    reapOrphans();
+  });
 }
 
 // Reaps every exited child that nobody else owns; returns how many.

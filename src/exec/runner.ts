@@ -5,7 +5,7 @@
 import { commandEnv, commandLine } from './command-line.js';
 import { signalNumber } from './groups.js';
 import type { OverlapPolicy } from './overlap.js';
-import { adoptOrphans } from './reaper.js';
+import { adoptOrphans, reapOrphans } from './reaper.js';
 import { statusOf, type ProcessEnd, type RunResult, type SkipReason, type TickContext } from './result.js';
 import { Run, type RunPlan } from './run.js';
 
@@ -222,6 +222,8 @@ export class CommandRunner {
       }
     }
     if (this.lingering.size > 0) return;
+    // A member that died just before its group was found empty may be a zombie here still.
+    if (this.idleWaiters.length > 0 || this.drainWaiters.length > 0) reapOrphans();
     const idle = this.idleWaiters;
     this.idleWaiters = [];
     for (const resolve of idle) resolve();

@@ -1,7 +1,7 @@
 // Child processes as the kernel sees them: pidfds (a handle on one process that a reused pid
 // cannot fool), waitid() to peek at or reap an exit, the child-subreaper flag, and the list of
 // this process's children. Plain numbers in and out; errors as SyscallError.
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { lastErrno, processLibc, syscallError } from './libc.js';
 
 // syscall numbers: the same on every architecture Node runs Linux on (added after the tables
@@ -101,27 +101,22 @@ export function isChildSubreaper(): boolean {
 
 let childrenFiles: boolean | undefined;
 
-// The children of process `pid` (of all its threads), from /proc/PID/task/TID/children;
-// undefined where the kernel does not provide those files (CONFIG_PROC_CHILDREN).
+// The children of process `pid` (`self`: this one), from /proc/PID/task/TID/children, read for
+// its main thread only: the children of posix_spawn and of libuv are the calling (main) thread's,
+// and an orphan is re-parented to the first live thread of its reaper, the main one. Undefined
+// where the kernel does not provide those files (CONFIG_PROC_CHILDREN).
 export function childrenOf(pid: number | 'self'): number[] | undefined {
   childrenFiles ??= existsSync(`/proc/self/task/${process.pid}/children`);
   if (!childrenFiles) return undefined;
-  let tasks: string[];
+  const id = pid === 'self' ? process.pid : pid;
+  let text: string;
   try {
-    tasks = readdirSync(`/proc/${pid}/task`);
+    text = readFileSync(`/proc/${id}/task/${id}/children`, 'latin1');
   } catch {
+    // Gone in between.
     return [];
   }
   const out: number[] = [];
-  for (const tid of tasks) {
-    let text: string;
-    try {
-      text = readFileSync(`/proc/${pid}/task/${tid}/children`, 'latin1');
-    } catch {
-      // The thread (or the process) ended in between.
-      continue;
-    }
-    for (const word of text.split(' ')) if (word !== '' && word !== '\n') out.push(Number(word));
-  }
+  for (const word of text.split(' ')) if (word !== '' && word !== '\n') out.push(Number(word));
   return out;
 }
