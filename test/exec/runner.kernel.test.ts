@@ -401,7 +401,7 @@ describe('arguments and environment', () => {
 describe('stop', () => {
   it('relays the signal to every running group, waits, and leaves no zombie', async () => {
     const h = harness({
-      argv: [`trap 'echo got > ${dir}/mark.$TIMERSTACK_TICK; exit 0' TERM; : > ${dir}/trapped.$TIMERSTACK_TICK; sleep 5 & wait`],
+      argv: [`trap 'echo got > ${dir}/mark.$TIMERSTACK_TICK; exit 0' TERM; sleep 5 & : > ${dir}/trapped.$TIMERSTACK_TICK; wait`],
       shell: true,
       overlap: 'parallel',
       killAfterNs: 3000n * MS,
@@ -409,7 +409,7 @@ describe('stop', () => {
     h.tick(1);
     h.tick(2);
     await eventually(() => h.pids.length === 2);
-    // Both shells have set their trap (they say so after setting it).
+    // Both shells have set their trap and started their sleep (they say so after both).
     expect(await eventually(() => existsSync(join(dir, 'trapped.1')) && existsSync(join(dir, 'trapped.2')), 10_000)).toBe(true);
     const t0 = performance.now();
     await h.runner.stop('SIGTERM');
