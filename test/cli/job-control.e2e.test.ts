@@ -126,10 +126,13 @@ describe('job control with kill(1)', () => {
       },
     });
     expect(r.code).toBe(0);
-    const events = lines(r.stderr).map((l) => JSON.parse(l) as { event: string; reason?: string; skipped?: number; status?: number });
-    const skips = events.filter((e) => e.event === 'skip');
-    expect(skips.filter((e) => e.reason !== 'missed')).toEqual([]);
-    expect(skips.reduce((n, e) => n + e.skipped!, 0)).toBeGreaterThan(0);
+    const events = lines(r.stderr).map((l) => JSON.parse(l) as { event: string; tick: number; expirations?: number; reason?: string; skipped?: number; status?: number });
+    // The wake-up after SIGCONT carries the ticks missed while stopped; the run that was due then
+    // had ended long before, so that tick runs (a later overlap on a loaded machine is genuine).
+    const catchUp = events.find((e) => e.event === 'tick' && e.expirations! > 1);
+    expect(catchUp).toBeDefined();
+    const skips = events.filter((e) => e.event === 'skip' && e.tick === catchUp!.tick);
+    expect(skips.map((e) => e.reason)).toEqual(['missed']);
     expect(events.filter((e) => e.event === 'run').every((e) => e.status === 0)).toBe(true);
   });
 
