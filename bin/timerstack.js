@@ -3,15 +3,12 @@
 // (Those two lines are sh: Node raises its open-file soft limit to the hard one before any
 // JavaScript runs, so the caller's is recorded first, for the commands timerstack runs.)
 // A thin launcher: run main, then end with its status — or by the signal that stopped it.
-// main comes from the one-file bundle (dist/timerstack.mjs, made by `npm run build`: faster to
-// load than tsc's module graph) unless tsc has written dist/cli/main.js since the bundle was made.
-import { statSync } from 'node:fs';
+// main comes from the CLI bundle that `npm run build` writes (scripts/bundle.mjs): one entry,
+// chosen at build time.
 
-const mtime = (rel) => statSync(new URL(rel, import.meta.url), { throwIfNoEntry: false })?.mtimeMs ?? -1;
-const entry = mtime('../dist/timerstack.mjs') >= mtime('../dist/cli/main.js') ? '../dist/timerstack.mjs' : '../dist/cli/main.js';
 let main;
 try {
-  ({ main } = await import(entry));
+  ({ main } = await import('../dist/bin/timerstack.mjs'));
 } catch (err) {
   // Node reads timerstack's own files to start: with almost no fds left, say so in one line.
   if (err?.code !== 'EMFILE' && err?.code !== 'ENFILE') throw err;

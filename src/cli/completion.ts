@@ -1,71 +1,44 @@
 // Shell completion: the `--get-yargs-completions` protocol the scripts call on TAB, answered from
-// the option table through the same word walker as the parser (grammar/words.ts), and the
-// scripts themselves, as yargs writes them.
+// the option table through the same word walker as the parser (grammar/words.ts); the scripts
+// themselves are timerstack's own templates (completion-scripts.ts).
 import { UsageError } from '../errors.js';
 import { COMMANDS, GLOBAL_OPTIONS, optionsFor, type CommandDef, type OptionDef } from '../grammar/options.js';
 import { quote } from '../grammar/quote.js';
 import { wordTokens } from '../grammar/words.js';
+import { SHELLS, completionScript, type Shell } from './completion-scripts.js';
 import { helpText } from './help.js';
 
-export type Shell = 'bash' | 'zsh';
+export type { Shell } from './completion-scripts.js';
 
-const SHELLS: readonly Shell[] = ['bash', 'zsh'];
-
-// `timerstack completion [bash|zsh]` prints a script; `timerstack --get-yargs-completions WORDS`
-// (what that script runs on TAB) prints the candidates for the last word, one per line.
+// `timerstack completion [bash|zsh|fish]` prints a script; `timerstack --get-yargs-completions
+// WORDS` (what that script runs on TAB) prints the candidates for the last word, one per line,
+// and for the scripts of this version (TIMERSTACK_COMPLETE set) a last line when the shell
+// should complete the word itself (completion-scripts.ts). Scripts written by earlier versions
+// (yargs' own) get candidates only, as before: "word:description" for zsh's, which exports
+// COMP_LINE.
 export async function completion(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<string> {
   if (argv[0] === '--get-yargs-completions') {
     const words = currentWords(argv.slice(1), env);
-    // Only the zsh script exports COMP_LINE; its _describe shows "word:description" pairs.
-    const zsh = env.COMP_LINE !== undefined;
-    const lines = candidates(words).map(([word, what]) => (zsh && what ? `${word.replace(/:/g, '\\:')}:${what}` : word));
+    const shell = (SHELLS as readonly string[]).includes(env.TIMERSTACK_COMPLETE ?? '') ? (env.TIMERSTACK_COMPLETE as Shell) : undefined;
+    const style = shell ?? (env.COMP_LINE !== undefined ? 'zsh' : 'bash');
+    const answer = complete(words);
+    const lines = answer.candidates.map(([word, what]) => formatCandidate(style, word, what));
+    if (shell && answer.handOff) lines.push(answer.handOff.kind === 'files' ? ':files' : `:command ${answer.handOff.at}`);
     return lines.length ? `${lines.join('\n')}\n` : '';
   }
   const rest = argv.slice(1);
   if (rest.includes('--help') || rest.includes('-h')) return helpText('completion');
   if (rest.length > 1) throw new UsageError(`completion: unexpected argument ${quote(rest[1]!)}`);
   const shell = rest[0] ?? 'bash';
-  if (!(SHELLS as readonly string[]).includes(shell)) throw new UsageError(`completion: unknown shell ${quote(shell)} (use bash or zsh)`);
+  if (!(SHELLS as readonly string[]).includes(shell)) throw new UsageError(`completion: unknown shell ${quote(shell)} (use bash, zsh or fish)`);
   return completionScript(shell as Shell);
 }
 
-// The script yargs writes for `shell`; it calls `timerstack --get-yargs-completions` on TAB.
-async function completionScript(shell: Shell): Promise<string> {
-  const { default: yargs } = await import('yargs');
-  // yargs chooses bash or zsh from $SHELL / $ZSH_NAME when an instance is created and has no
-  // option for it: set them for that one synchronous call, so the argument decides, not the
-  // login shell.
-  const y = withEnv({ SHELL: `/bin/${shell}`, ZSH_NAME: undefined }, () => yargs([]));
-  const install = shell === 'bash' ? 'completion' : 'completion zsh';
-  // showCompletionScript() logs; inside parse() with a callback, the log is returned instead of
-  // printed. Its ($0, command) arguments are not in @types/yargs.
-  const show = y.showCompletionScript.bind(y) as unknown as (name: string, command: string) => void;
-  y.scriptName('timerstack')
-    .exitProcess(false)
-    .detectLocale(false)
-    .help(false)
-    .version(false)
-    .command('script', false, {}, () => show('timerstack', install));
-  const script = await new Promise<string>((resolve, reject) => {
-    void y.parse(['script'], {}, (err, _argv, output) => (err ? reject(err) : resolve(output)));
-  });
-  return script.endsWith('\n') ? script : `${script}\n`;
-}
-
-function withEnv<T>(vars: Record<string, string | undefined>, fn: () => T): T {
-  const saved = Object.keys(vars).map((k) => [k, process.env[k]] as const);
-  try {
-    for (const [k, v] of Object.entries(vars)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-    return fn();
-  } finally {
-    for (const [k, v] of saved) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
+// One candidate line: zsh's _describe reads "word:description" (a colon in the word escaped),
+// fish "word<TAB>description", bash the word alone.
+function formatCandidate(style: Shell, word: string, what: string): string {
+  if (!what || style === 'bash') return word;
+  return style === 'zsh' ? `${word.replace(/:/g, '\\:')}:${what}` : `${word}\t${what}`;
 }
 
 // The words up to the one being completed. Both scripts pass every word of the line; the zsh one
@@ -80,39 +53,54 @@ function currentWords(words: readonly string[], env: NodeJS.ProcessEnv): readonl
 
 type Candidate = readonly [word: string, description: string];
 
+// What to answer for the last word: candidates, and whether the shell completes it instead.
+export interface Completion {
+  candidates: Candidate[];
+  handOff?: { kind: 'files' } | { kind: 'command'; at: number };
+}
+
 // Candidates for the last word, from the table: `words` starts with the program's name.
 export function candidates(words: readonly string[]): Candidate[] {
+  return complete(words).candidates;
+}
+
+export function complete(words: readonly string[]): Completion {
   const current = words.length > 1 ? words[words.length - 1]! : '';
   const before = words.slice(1, -1);
-  const prefixed = (list: Candidate[]) => list.filter(([w]) => w.startsWith(current));
+  const only = (list: Candidate[]): Completion => ({ candidates: list.filter(([w]) => w.startsWith(current)) });
   const globals = GLOBAL_OPTIONS.map((g): Candidate => [`--${g.name}`, g.describe]);
-  const commands = () => prefixed(COMMANDS.map((c): Candidate => [c.name, c.describe]));
+  const commands = () => only(COMMANDS.map((c): Candidate => [c.name, c.describe]));
 
   const first = before[0];
-  if (first === undefined) return current.startsWith('-') ? prefixed(globals) : commands();
-  if (first === 'help') return before.length === 1 ? commands() : [];
+  if (first === undefined) return current.startsWith('-') ? only(globals) : commands();
+  if (first === 'help') return before.length === 1 ? commands() : { candidates: [] };
   const def = COMMANDS.find((c) => c.name === first);
-  if (!def) return [];
+  if (!def) return { candidates: [] };
   const help = globals.filter(([w]) => w === '--help');
   if (def.name === 'completion') {
-    if (before.length > 1) return [];
-    return current.startsWith('-') ? prefixed(help) : prefixed(SHELLS.map((s): Candidate => [s, `a script for ${s}`]));
+    if (before.length > 1) return { candidates: [] };
+    return current.startsWith('-') ? only(help) : only(SHELLS.map((s): Candidate => [s, `a script for ${s}`]));
+  }
+  // After `--`: the COMMAND and its arguments, which the shell completes (the first `--` after
+  // the command word ends the options: an option wanting a value does not take it).
+  const separator = words.indexOf('--', 2);
+  if (separator >= 0 && separator < words.length - 1) return { candidates: [], handOff: { kind: 'command', at: separator + 1 } };
+  if (def.name === 'export' && before.length === 1 && !current.startsWith('-')) {
+    return only([['systemd', 'a .timer and a .service per timer'], ['kubernetes', 'a CronJob per timer']]);
   }
   const state = commandState(before);
-  // After `--`: the COMMAND, and the shell's own completion takes over.
-  if (state.command) return [];
   if (state.wantsValue) {
-    const { choices, commands } = state.wantsValue;
-    return choices && commands.includes(def.name) ? prefixed(choices.map((c): Candidate => [c, ''])) : [];
+    const { choices, commands: applies } = state.wantsValue;
+    return choices && applies.includes(def.name) ? only(choices.map((c): Candidate => [c, ''])) : { candidates: [] };
   }
-  if (current.startsWith('--') && current.includes('=')) return choiceAfterEquals(def, current);
-  // A FILE for `run` comes from the shell's own file completion.
-  if (def.name === 'run' && !state.positional && !current.startsWith('-')) return [];
-  if (current !== '' && !current.startsWith('-')) return [];
+  if (current.startsWith('--') && current.includes('=')) return { candidates: choiceAfterEquals(def, current) };
+  // The FILE of `run` is a file name.
+  if (def.name === 'run' && !state.positional && !current.startsWith('-')) return { candidates: [], handOff: { kind: 'files' } };
+  if (current !== '' && !current.startsWith('-')) return { candidates: [] };
   const options = optionsFor(def.name)
     .filter((o) => !state.used.has(o.name))
     .map((o): Candidate => [`--${o.name}`, o.describe]);
-  return prefixed([...options, ...help.filter(() => !state.used.has('help'))]);
+  return only([...options, ...help.filter(() => !state.used.has('help'))]);
 }
 
 interface CommandState {
@@ -120,7 +108,6 @@ interface CommandState {
   positional: boolean;
   // The last word is an option whose value is the word being completed.
   wantsValue: OptionDef | undefined;
-  command: boolean;
 }
 
 // What the words after the command say, read by the parser's own walker. bash splits
@@ -137,9 +124,9 @@ function commandState(before: readonly string[]): CommandState {
       joined.push(word);
     }
   }
-  const state: CommandState = { used: new Set(), positional: false, wantsValue: undefined, command: false };
+  const state: CommandState = { used: new Set(), positional: false, wantsValue: undefined };
   for (const token of wordTokens(joined)) {
-    if (token.kind === 'command') state.command = true;
+    if (token.kind === 'command') break;
     else if (token.kind === 'help') state.used.add('help');
     else if (token.kind === 'positional') state.positional = true;
     else if (token.kind === 'unknown') state.used.add(token.spelled.replace(/^--?/, ''));

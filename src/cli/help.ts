@@ -32,6 +32,11 @@ const RUN_FILES = [
   '  one timer per line, "name: once|every|at SPEC [options] [-- COMMAND]", quoted like a shell line; # starts a comment; an unnamed line is called line-N; SIGHUP re-reads the file. Process options (--json, --quiet, --verbose) go on the command line, not in the file.',
 ].join('\n');
 
+const EXPORT = [
+  'Export:',
+  '  systemd: a NAME.timer and NAME.service per timer (AccuracySec=1us; every → OnActiveSec=/OnUnitActiveSec=, --align and at → OnCalendar=), on standard output under "# NAME.timer" lines, or into --dir. kubernetes: a batch/v1 CronJob per timer as YAML (the --align grid as cron; --image is required). What the target cannot run the same way (--overlap queue, --count, a sub-minute CronJob…) is refused, one line per timer, and nothing is written.',
+].join('\n');
+
 // Rows "status  \tmeaning": cliui lines the second column up (the trailing spaces keep a gap).
 const EXIT_STATUS = ['Exit status:', ...EXIT_STATUSES.map(([code, what]) => `  ${code}  \t${what}`)].join('\n');
 
@@ -72,9 +77,10 @@ function addExamples(y: Argv, examples: ReadonlyArray<readonly [string, string]>
 
 function epilogueFor(def: CommandDef): string {
   const parts: string[] = [];
-  if (def.name === 'once' || def.name === 'every' || def.name === 'at') parts.push(DURATIONS);
+  if (def.name === 'once' || def.name === 'every' || def.name === 'at' || def.name === 'retry') parts.push(DURATIONS);
   if (def.name === 'at' || def.name === 'every') parts.push(TIMES);
   if (def.name === 'run') parts.push(RUN_FILES);
+  if (def.name === 'export') parts.push(EXPORT);
   if (def.name !== 'completion') parts.push(EXIT_STATUS);
   parts.push('See man timerstack for the details.');
   return parts.join('\n\n');

@@ -1,9 +1,10 @@
 // What the command line works with: the process's streams, environment and signal source
 // (passed in, so tests give their own), how it ends, and the output mode the flags choose.
 import { readFileSync } from 'node:fs';
+import type { ColorWhen } from '../grammar/options.js';
 
 export interface Io {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number; rows?: number };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   stdin: NodeJS.ReadableStream;
   env: NodeJS.ProcessEnv;
@@ -21,12 +22,16 @@ export interface OutputMode {
   json: boolean;
   quiet: boolean;
   verbose: boolean;
+  // --metrics ADDR, as given.
+  metrics?: string;
+  // --color: auto (the environment and the stream decide), always, never.
+  color: ColorWhen;
 }
 
-// The package's version, from the package.json above this file (dist/cli/io.js, or the bundle
-// one folder higher).
+// The package's version, from the first package.json named timerstack above this file (tsc's
+// dist/cli/io.js, or the CLI bundle in dist/bin/).
 export function version(): string {
-  for (const rel of ['../../package.json', '../package.json']) {
+  for (let rel = '../package.json', up = 0; up < 4; rel = `../${rel}`, up++) {
     try {
       const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version: string };
       if (pkg.name === 'timerstack') return pkg.version;
@@ -37,17 +42,25 @@ export function version(): string {
   return 'unknown';
 }
 
-// Colour level for one stream: NO_COLOR wins, then FORCE_COLOR, then "is it a terminal".
-export function colorLevel(env: NodeJS.ProcessEnv, isTTY: boolean | undefined): 0 | 1 | 2 | 3 {
-  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return 0;
+// Colour level for one stream. --color never/always decides (as a command-line option wins over
+// the environment, per no-color.org); with auto, NO_COLOR wins, then FORCE_COLOR, then "is it a
+// terminal". How many colours: FORCE_COLOR's number, else TERM and COLORTERM.
+export function colorLevel(env: NodeJS.ProcessEnv, isTTY: boolean | undefined, when: ColorWhen = 'auto'): 0 | 1 | 2 | 3 {
+  if (when === 'never') return 0;
   const force = env.FORCE_COLOR;
+  const forced = force === undefined || force === '0' || force === 'false' ? undefined : Number(force);
+  const depth = (): 1 | 2 | 3 => {
+    if (forced !== undefined && forced >= 1) return forced >= 3 ? 3 : (Math.floor(forced) as 1 | 2);
+    return /-256(color)?$/.test(env.TERM ?? '') || env.COLORTERM ? 2 : 1;
+  };
+  if (when === 'always') return depth();
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return 0;
   if (force !== undefined) {
-    if (force === '0' || force === 'false') return 0;
-    const n = Number(force);
-    return n >= 3 ? 3 : n >= 1 ? (Math.floor(n) as 1 | 2) : 1;
+    if (forced === undefined) return 0;
+    return forced >= 3 ? 3 : forced >= 1 ? (Math.floor(forced) as 1 | 2) : 1;
   }
   if (!isTTY || env.TERM === 'dumb') return 0;
-  return /-256(color)?$/.test(env.TERM ?? '') || env.COLORTERM ? 2 : 1;
+  return depth();
 }
 
 // Writes one line.

@@ -3,11 +3,11 @@
 // SIGSTOP, and the shell sees the job stopped. SIGCONT (fg, bg, kill -CONT) continues the groups.
 // While stopped nothing runs or is armed anew; the kernel goes on counting expirations, and the
 // first wake-up after fg reports them (as missed ticks when a command runs).
-import type { Schedule } from '../supervise/schedule.js';
+import type { Supervisor } from '../supervise/supervisor.js';
 import type { Io } from './io.js';
 
 // Installs the handlers; returns what removes them.
-export function watchJobControl(io: Io, schedule: Schedule, stopSelf: () => void = () => process.kill(process.pid, 'SIGSTOP')): () => void {
+export function watchJobControl(io: Io, schedule: Supervisor, stopSelf: () => void = () => process.kill(process.pid, 'SIGSTOP')): () => void {
   const onStop = () => {
     schedule.relay('SIGTSTP');
     stopSelf();

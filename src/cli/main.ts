@@ -2,8 +2,8 @@
 // argv, stdout, stderr, signals and exit codes; main() turns every TimerstackError into one line
 // on stderr and its status.
 import { EXIT, TimerstackError, UsageError } from '../errors.js';
-import type { CommandName } from '../grammar/options.js';
-import { parseWords } from '../grammar/words.js';
+import { COLOR, COMMANDS, DIFFERENCES, EXIT_ON_CHANGE, EXIT_ON_ERROR, WATCH, oneOf, type CommandName } from '../grammar/options.js';
+import { optionValue, parseWords } from '../grammar/words.js';
 import { kindOf } from '../kinds/index.js';
 import { buildSpec } from '../kinds/spec.js';
 import { assertLinux } from '../native/libc.js';
@@ -14,6 +14,9 @@ import { checkCommands, commandWarnings } from './preflight.js';
 import { startSchedule } from './serve.js';
 
 export type { ExitResult, Io, OutputMode } from './io.js';
+
+// The options of `every --watch`: any of them sends the command line to cli/watch.ts.
+const WATCH_OPTIONS = [WATCH, DIFFERENCES, EXIT_ON_CHANGE, EXIT_ON_ERROR];
 export { colorLevel, version } from './io.js';
 
 export async function main(argv: readonly string[], io: Io): Promise<ExitResult> {
@@ -35,7 +38,7 @@ async function dispatch(argv: readonly string[], io: Io): Promise<ExitResult> {
     line(io.stdout, version());
     return { code: EXIT.ok };
   }
-  if (first === undefined) throw new UsageError('missing command (once, every, at, run or completion)');
+  if (first === undefined) throw new UsageError(`missing command (${oneOf(COMMANDS.map((c) => c.name))})`);
   if (first === '--help' || first === '-h' || first === 'help') {
     return help(io, first === 'help' ? (argv[1] as CommandName | undefined) : undefined);
   }
@@ -43,6 +46,14 @@ async function dispatch(argv: readonly string[], io: Io): Promise<ExitResult> {
     const { completion } = await import('./completion.js');
     io.stdout.write(await completion(argv, io.env));
     return { code: EXIT.ok };
+  }
+  if (first === 'export') {
+    const { exportCommand } = await import('./export-command.js');
+    return exportCommand(argv, io, () => help(io, 'export'));
+  }
+  if (first === 'next') {
+    const { nextCommand } = await import('./next.js');
+    return nextCommand(argv, io);
   }
   // Elsewhere than Linux nothing can be armed: say so before reading the rest.
   assertLinux();
@@ -52,14 +63,21 @@ async function dispatch(argv: readonly string[], io: Io): Promise<ExitResult> {
     json: words.options.has('json'),
     quiet: words.options.has('quiet'),
     verbose: words.options.has('verbose'),
+    ...(typeof words.options.get('metrics') === 'string' ? { metrics: words.options.get('metrics') as string } : {}),
+    color: optionValue(words, COLOR) ?? 'auto',
   };
   if (words.command === 'run') {
     const { runTable } = await import('./run-table.js');
     return runTable(words, mode, io);
   }
-  const spec = buildSpec(words, { ...wallNow(), defaultName: 'timer' });
+  const now = wallNow();
+  const spec = buildSpec(words, { ...now, defaultName: 'timer' });
+  if (WATCH_OPTIONS.some((o) => words.options.has(o.name))) {
+    const { watchEvery } = await import('./watch.js');
+    return watchEvery(words, spec, mode, io);
+  }
   if (words.options.has('dry-run')) {
-    for (const text of formatPlan([spec], mode.json)) line(io.stdout, text);
+    for (const text of formatPlan([spec], mode.json, now.nowNs)) line(io.stdout, text);
     for (const text of commandWarnings([{ where: spec.name, spec }], io.env)) line(io.stderr, `timerstack: ${text}`);
     return { code: EXIT.ok };
   }

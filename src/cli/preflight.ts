@@ -21,7 +21,7 @@ export function commandWarnings(entries: ReadonlyArray<{ where: string; spec: Ti
   for (const { where, spec } of entries) {
     const file = spec.command?.[0];
     if (file === undefined || spec.shell) continue;
-    const problem = programProblem(file, spec.env.length > 0 ? { ...env, ...Object.fromEntries(spec.env) } : env, spec.chdir);
+    const problem = programProblem(file, spec.env ? { ...env, ...spec.env } : env, spec.chdir);
     if (problem) out.push(`warning: ${where}: ${problem}`);
   }
   return out;

@@ -1,5 +1,5 @@
 // Where each event goes, by output mode: ticks of timers without a command on stdout; run
-// results, skips and clock steps on stderr (failures always, the rest with --verbose).
+// results, retry attempts, skips and clock steps on stderr (failures always, the rest with --verbose).
 import type { Formatter } from '../output/format.js';
 import type { Reporter } from '../supervise/events.js';
 import type { OutputMode } from './io.js';
@@ -16,7 +16,14 @@ export function makeReporter(mode: OutputMode, out: Formatter, err: Formatter, e
       // A run timerstack ended itself (--overlap restart) did not fail.
       if (mode.verbose || (e.status !== 0 && !e.restarted)) toErr(err.run(e));
     },
+    attempt: (e) => {
+      if (mode.verbose || e.status !== 0) toErr(err.attempt(e));
+    },
+    giveUp: (e) => toErr(err.giveUp(e)),
     skip: (e) => toErr(err.skip(e)),
     clockStep: (e) => toErr(err.clockStep(e)),
+    missed: (e) => toErr(err.missed(e)),
+    catchUp: (e) => toErr(err.catchUp(e)),
+    problem: (e) => toErr(err.problem(e)),
   };
 }

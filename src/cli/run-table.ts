@@ -1,10 +1,13 @@
 // `timerstack run FILE|-`: read a table, print its plan (--check) or serve every timer from one
 // process. A table read from a file is re-read on SIGHUP: unchanged lines keep their timers,
 // the rest are armed or disarmed; a bad new table is refused and the running timers stay.
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import path from 'node:path';
 import { EXIT, TimerstackError, UsageError } from '../errors.js';
 import type { ParsedWords } from '../grammar/words.js';
-import { decodeTable, diffTable, parseTable, type TableEntry } from '../kinds/table.js';
+import { formatInstant } from '../grammar/time.js';
+import { decodeTable, diffTable, readTable, type TableEntry, type TableOptions } from '../kinds/table.js';
 import { formatPlan } from '../output/plan.js';
 import type { ExitResult, Io, OutputMode } from './io.js';
 import { wallNow } from './now.js';
@@ -18,7 +21,20 @@ const READ_ERRORS: Record<string, string> = {
   EISDIR: 'is a directory',
 };
 
-function readFile(file: string): Buffer {
+// A system crontab (cronie's: /etc/crontab and the files in /etc/cron.d) names a user after the
+// time fields; timerstack runs commands as itself, so it needs to know who that is.
+function tableOptions(file: string | undefined): TableOptions {
+  let real: string | undefined;
+  try {
+    real = file === undefined ? undefined : realpathSync(file);
+  } catch {
+    real = file;
+  }
+  const systemCrontab = real === '/etc/crontab' || (real !== undefined && path.dirname(real) === '/etc/cron.d');
+  return systemCrontab ? { systemCrontab, user: userInfo().username } : {};
+}
+
+export function readFile(file: string): Buffer {
   try {
     return readFileSync(file);
   } catch (err) {
@@ -27,7 +43,7 @@ function readFile(file: string): Buffer {
   }
 }
 
-async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+export async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
   return Buffer.concat(chunks);
@@ -44,11 +60,15 @@ export async function runTable(words: ParsedWords, mode: OutputMode, io: Io): Pr
   const fromStdin = file === '-';
   const source = fromStdin ? 'stdin' : file;
   const bytes = fromStdin ? await readAll(io.stdin) : readFile(file);
-  const entries = parseTable(decodeTable(bytes, source), source, wallNow());
+  const now = wallNow();
+  const tableOpts = tableOptions(fromStdin ? undefined : file);
+  const table = readTable(decodeTable(bytes, source), source, now, tableOpts);
+  const entries = table.entries;
+  for (const note of table.notes) io.stderr.write(`timerstack: ${note}\n`);
   const specs = entries.map((e) => e.spec);
 
   if (words.options.has('check')) {
-    io.stdout.write(`${formatPlan(specs, mode.json).join('\n')}\n`);
+    io.stdout.write(`${formatPlan(specs, mode.json, now.nowNs).join('\n')}\n`);
     const where = entries.map((e) => ({ where: `${source}:${e.line}: ${e.name}`, spec: e.spec }));
     for (const text of commandWarnings(where, io.env)) io.stderr.write(`timerstack: ${text}\n`);
     return { code: EXIT.ok };
@@ -57,7 +77,7 @@ export async function runTable(words: ParsedWords, mode: OutputMode, io: Io): Pr
   const init = words.options.has('init');
   if (fromStdin) return startSchedule(specs, mode, io, { init });
 
-  const reloader = new Reloader(file, source, entries, mode.json);
+  const reloader = new Reloader(file, source, entries, mode.json, tableOpts);
   let detach: (() => void) | undefined;
   const options: ServeOptions = {
     stopSignals: STOP_SIGNALS.filter((s) => s !== 'SIGHUP'),
@@ -87,6 +107,7 @@ class Reloader {
     private readonly source: string,
     entries: readonly TableEntry[],
     private readonly json: boolean,
+    private readonly options: TableOptions,
   ) {
     this.current = keysOf(entries);
   }
@@ -95,7 +116,7 @@ class Reloader {
   reload(control: ScheduleControl): void {
     let next: TableEntry[];
     try {
-      next = parseTable(decodeTable(readFile(this.file), this.source), this.source, wallNow());
+      next = readTable(decodeTable(readFile(this.file), this.source), this.source, wallNow(), this.options).entries;
     } catch (err) {
       return this.refused(control, err instanceof TimerstackError ? err.message : String(err));
     }
@@ -118,6 +139,6 @@ class Reloader {
   }
 
   private report(control: ScheduleControl, json: Record<string, unknown>, text: string): void {
-    control.stderr(this.json ? JSON.stringify(json) : text);
+    control.stderr(this.json ? JSON.stringify({ event: json.event, time: formatInstant(wallNow().nowNs), ...json }) : text);
   }
 }

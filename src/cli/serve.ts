@@ -8,11 +8,15 @@ import type { TimerSpec } from '../kinds/kind.js';
 import type { Loop } from '../loop/loop.js';
 import type { Formatter } from '../output/format.js';
 import { jsonFormatter } from '../output/json.js';
+import { teeReporter } from '../output/metrics.js';
 import { textFormatter } from '../output/text.js';
 import type { Reporter } from '../supervise/events.js';
-import type { RunnerFactory, Schedule } from '../supervise/schedule.js';
+import type { MissedRange } from '../kinds/wall-clock.js';
+import type { RunnerFactory, Schedule, ScheduleOptions } from '../supervise/schedule.js';
+import type { Supervisor } from '../supervise/supervisor.js';
 import { colorLevel, line, type ExitResult, type Io, type OutputMode } from './io.js';
 import { watchJobControl } from './job-control.js';
+import { wallNow } from './now.js';
 import { makeReporter } from './reporter.js';
 import { StdoutBatch } from './stdout-batch.js';
 import { STOP_SIGNALS, watchStops } from './stop-signals.js';
@@ -30,6 +34,10 @@ export interface ServeOptions {
   stdin?: boolean;
   // --init, or PID 1: reap every orphan, commands or not.
   init?: boolean;
+  // Instead of the reporter the output mode chooses (--watch draws the screen itself).
+  reporter?: Reporter;
+  // Capture each run's stdout and stderr into its result (--watch).
+  capture?: boolean;
 }
 
 export interface ScheduleControl {
@@ -42,26 +50,33 @@ export interface ScheduleControl {
 
 // Arms the specs, reports on the streams, and resolves with how the process should end.
 export async function startSchedule(specs: TimerSpec[], mode: OutputMode, io: Io, options: ServeOptions = {}): Promise<ExitResult> {
-  const [{ Loop }, { Schedule }, { raiseFdLimit, adoptCallerFdSoftLimit }] = await Promise.all([
+  const retrying = specs.length === 1 && specs[0]!.kind === 'retry';
+  const [{ Loop }, { Schedule }, { raiseFdLimit, adoptCallerFdSoftLimit }, retry] = await Promise.all([
     import('../loop/loop.js'),
     import('../supervise/schedule.js'),
     import('../native/fd-limit.js'),
+    retrying ? import('../supervise/retry.js') : undefined,
   ]);
   // Commands get the caller's soft limit back (bin/ recorded it before Node raised it).
   adoptCallerFdSoftLimit(io.env);
   raiseFdLimit();
   if (options.init || process.pid === 1) (await import('../exec/reaper.js')).adoptOrphans();
-  const errChalk = new Chalk({ level: colorLevel(io.env, io.stderr.isTTY) });
-  const out: Formatter = mode.json ? jsonFormatter : textFormatter(new Chalk({ level: colorLevel(io.env, io.stdout.isTTY) }));
+  const errChalk = new Chalk({ level: colorLevel(io.env, io.stderr.isTTY, mode.color) });
+  const out: Formatter = mode.json ? jsonFormatter : textFormatter(new Chalk({ level: colorLevel(io.env, io.stdout.isTTY, mode.color) }));
   const err: Formatter = mode.json ? jsonFormatter : textFormatter(errChalk);
   const toErr = (text: string) => line(io.stderr, mode.json ? text : `timerstack: ${text}`);
-  const makeRunner = await runnerFactory(options.commands || specs.some((s) => s.command), io.env, options.stdin === true);
+  const makeRunner = await runnerFactory(options.commands || specs.some((s) => s.command), io.env, { capture: options.capture ?? false, passStdin: options.stdin === true });
 
-  let schedule: Schedule | undefined;
+  let schedule: Supervisor | undefined;
+  // --metrics: listening before anything is armed; fed the same events as the streams.
+  const metrics = mode.metrics === undefined ? undefined : await import('../output/metrics-server.js').then((m) => m.startMetrics(mode.metrics!, () => schedule?.states() ?? []));
   const loop: Loop = new Loop({ onNotice: (n) => schedule?.notice(n), afterDispatch: () => batch.flush() });
   const batch = new StdoutBatch(io.stdout, () => loop.dispatching, () => loop.pause(), () => loop.resume());
-  const reporter = makeReporter(mode, out, err, (text) => batch.emit(text), toErr);
-  schedule = new Schedule(loop, specs, reporter, makeRunner);
+  const streams = options.reporter ?? makeReporter(mode, out, err, (text) => batch.emit(text), toErr);
+  const reporter = metrics ? teeReporter(streams, metrics.reporter) : streams;
+  const table = retry ? undefined : new Schedule(loop, specs, reporter, makeRunner, Math.random, await persistence(specs));
+  schedule = table ?? new retry!.Retry(loop, specs[0]!, reporter, makeRunner);
+  for (const spec of specs) if (spec.rule && spec.atNs === undefined) toErr(`${spec.name}: the schedule never elapses (${spec.rule.normalized}); nothing to do`);
   const running = schedule;
 
   const stops = watchStops(io, running, loop, options.stopSignals ?? STOP_SIGNALS, () => {
@@ -71,7 +86,7 @@ export async function startSchedule(specs: TimerSpec[], mode: OutputMode, io: Io
   let stopCountdown: (() => void) | undefined;
   try {
     running.start();
-    options.attach?.({ schedule: running, loop, reporter, formatter: err, stderr: toErr });
+    if (table) options.attach?.({ schedule: table, loop, reporter, formatter: err, stderr: toErr });
     if (options.countdown && io.stderr.isTTY && !mode.quiet && !mode.json) {
       const { startCountdown } = await import('./countdown.js');
       stopCountdown = startCountdown(loop, () => running.remaining(), (text) => io.stderr.write(text), errChalk);
@@ -84,13 +99,30 @@ export async function startSchedule(specs: TimerSpec[], mode: OutputMode, io: Io
     unwatchJobs();
     stops.detach();
     loop.close();
+    await metrics?.close();
   }
+}
+
+// What --persistent timers need: the stamp files, and what each missed while timerstack was
+// not running (a stamp that cannot be read refuses the start, before anything is armed).
+async function persistence(specs: readonly TimerSpec[]): Promise<ScheduleOptions> {
+  if (!specs.some((s) => s.persistent !== undefined)) return {};
+  const [{ fileStamps }, { missedSince }] = await Promise.all([import('../supervise/stamps.js'), import('../kinds/wall-clock.js')]);
+  const { nowNs } = wallNow();
+  const catchUps = new Map<string, MissedRange>();
+  for (const spec of specs) {
+    if (spec.persistent === undefined || !spec.rule) continue;
+    const last = fileStamps.read(spec.persistent);
+    const missed = last === undefined ? undefined : missedSince(spec.rule, last, nowNs);
+    if (missed) catchUps.set(spec.name, missed);
+  }
+  return { stamps: fileStamps, catchUps, startedNs: nowNs };
 }
 
 // The factory of command runners, loaded before arming (so the first run is not late by the time
 // it takes to load); without commands, nothing is loaded. A terminal on stdin is passed only with
 // --foreground: outside the terminal's foreground group a read would stop the command (SIGTTIN).
-async function runnerFactory(needed: boolean, env: NodeJS.ProcessEnv, passStdin: boolean): Promise<RunnerFactory> {
+async function runnerFactory(needed: boolean, env: NodeJS.ProcessEnv, { capture, passStdin }: { capture: boolean; passStdin: boolean }): Promise<RunnerFactory> {
   if (!needed) return () => { throw new Error('no command runner was loaded'); };
   const [{ CommandRunner }, { isatty }] = await Promise.all([import('../exec/runner.js'), import('node:tty')]);
   return (spec, hooks) =>
@@ -104,13 +136,16 @@ async function runnerFactory(needed: boolean, env: NodeJS.ProcessEnv, passStdin:
       ...(spec.chdir !== undefined ? { cwd: spec.chdir } : {}),
       ...(spec.lock !== undefined ? { lockFile: spec.lock } : {}),
       killAfterNs: spec.killAfterNs,
-      foreground: spec.foreground,
+      foreground: spec.foreground ?? false,
       stdin: spec.foreground || (passStdin && !isatty(0)) ? 'inherit' : 'null',
-      extraEnv: spec.env,
       schedule: hooks.schedule,
       onResult: hooks.onResult,
       onSkip: hooks.onSkip,
       env,
+      ...(spec.shellPath !== undefined ? { shellPath: spec.shellPath } : {}),
+      ...(spec.env !== undefined ? { extraEnv: spec.env } : {}),
+      ...(spec.input !== undefined ? { input: spec.input } : {}),
+      capture,
     });
 }
 

@@ -3,7 +3,7 @@
 // away (a quiet end with status 0) or an error writing it.
 import { EXIT } from '../errors.js';
 import type { Loop } from '../loop/loop.js';
-import type { Schedule } from '../supervise/schedule.js';
+import type { Supervisor } from '../supervise/supervisor.js';
 import type { Io } from './io.js';
 
 // Every signal whose default action ends the process and that can be caught safely: each stops
@@ -24,7 +24,7 @@ export interface StopWatch {
   detach(): void;
 }
 
-export function watchStops(io: Io, schedule: Schedule, loop: Loop, stopSignals: readonly NodeJS.Signals[], onState: () => void, toErr: (text: string) => void): StopWatch {
+export function watchStops(io: Io, schedule: Supervisor, loop: Loop, stopSignals: readonly NodeJS.Signals[], onState: () => void, toErr: (text: string) => void): StopWatch {
   const watch = { signal: undefined as NodeJS.Signals | undefined, pipeClosed: false, detach };
   const onSignal = (signal: NodeJS.Signals) => {
     // A second one while the commands are being waited for: SIGKILL to all of them at once.

@@ -2,12 +2,12 @@
 import { formatInstant } from '../grammar/time.js';
 import type { TickContext } from './result.js';
 
-// The child's environment: the base one, then the --env variables, then exactly the four
-// TIMERSTACK_* variables.
-export function commandEnv(base: NodeJS.ProcessEnv, ctx: TickContext, extra: ReadonlyArray<readonly [string, string]> = []): Record<string, string> {
+// The child's environment: the base one, the timer's own variables (a crontab's NAME=value
+// lines, then --env), plus exactly the four TIMERSTACK_* variables.
+export function commandEnv(base: NodeJS.ProcessEnv, ctx: TickContext, extra?: Readonly<Record<string, string>>): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(base)) if (value !== undefined) env[key] = value;
-  for (const [key, value] of extra) env[key] = value;
+  if (extra) Object.assign(env, extra);
   env.TIMERSTACK_TIMER = ctx.timer;
   env.TIMERSTACK_TICK = String(ctx.tick);
   env.TIMERSTACK_EXPIRATIONS = String(ctx.expirations);
@@ -15,9 +15,10 @@ export function commandEnv(base: NodeJS.ProcessEnv, ctx: TickContext, extra: Rea
   return env;
 }
 
-// [file, args]: argv as given (never through a shell), or `/bin/sh -c "argv joined by spaces"`.
-export function commandLine(argv: readonly string[], shell: boolean): [string, string[]] | undefined {
-  if (shell) return argv.length === 0 ? undefined : ['/bin/sh', ['-c', argv.join(' ')]];
+// [file, args]: argv as given (never through a shell), or `/bin/sh -c "argv joined by spaces"`
+// (another shell when given one: a crontab's SHELL=).
+export function commandLine(argv: readonly string[], shell: boolean, shellPath = '/bin/sh'): [string, string[]] | undefined {
+  if (shell) return argv.length === 0 ? undefined : [shellPath, ['-c', argv.join(' ')]];
   const [file, ...args] = argv;
   return file === undefined || file === '' ? undefined : [file, args];
 }

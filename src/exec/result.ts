@@ -24,9 +24,11 @@ export interface RunResult {
   signal: string | undefined;
   timedOut: boolean;
   // Ended by timerstack's own SIGTERM for --overlap restart: not a failure of the command.
-  restarted: boolean;
+  restarted?: boolean;
   durationMs: number;
   error: string | undefined;
+  // What it wrote on stdout and stderr, when the runner captures it (--watch).
+  output?: string;
 }
 
 // Why a tick did not run: the command was still running (overlap), one tick already waited

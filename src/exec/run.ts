@@ -8,12 +8,19 @@ import { signalName } from './groups.js';
 import { ProcessGroup } from './group.js';
 import { RunLock } from './lock.js';
 import type { ProcessEnd, TickContext } from './result.js';
-import { startCommand, type CommandStart } from './spawn.js';
+import { OutputCapture } from './capture.js';
+import { StdinFeed } from './input.js';
+import { oneLine } from './result.js';
+import { startCommand, type CommandStart, type Started } from './spawn.js';
 import type { ChildState } from '../native/process.js';
 
 const SIGKILL = 9;
 
-export interface RunPlan extends Omit<CommandStart, 'env'> {
+export interface RunPlan extends Omit<CommandStart, 'env' | 'outputFd'> {
+  // Capture stdout and stderr (one pipe) for the result, instead of passing them on (--watch).
+  capture?: boolean;
+  // Text for the command's stdin (a crontab line's % part).
+  input?: string;
   timeoutNs?: bigint;
   // What --timeout sends (--signal; SIGTERM by default).
   timeoutSignal: number;
@@ -24,7 +31,7 @@ export interface RunPlan extends Omit<CommandStart, 'env'> {
 
 export interface RunEvents {
   // The leader ended (or never started: `error` says why); the result can be reported.
-  exited(run: Run, end: ProcessEnd, error: string | undefined): void;
+  exited(run: Run, end: ProcessEnd, error: string | undefined, output: string | undefined): void;
   // Nothing of the run is left (its lock is released).
   gone(run: Run): void;
 }
@@ -43,6 +50,7 @@ export class Run {
   private lock: RunLock | undefined;
   private cancelTimeout: (() => void) | undefined;
   private cancelKill: (() => void) | undefined;
+  private capture: OutputCapture | undefined;
 
   constructor(
     readonly ctx: TickContext,
@@ -59,7 +67,7 @@ export class Run {
       if ('error' in attempt) return this.fail('ELOCK', attempt.error);
       this.lock = attempt.held;
     }
-    const started = startCommand({ ...this.plan, env });
+    const started = this.spawn(env);
     if ('error' in started) return this.fail(started.code, started.error);
     this.state = 'running';
     this.pid = started.pid;
@@ -76,6 +84,27 @@ export class Run {
       });
     }
     return 'started';
+  }
+
+  // Spawns with the run's own stdio: a capture pipe for its output, a pipe fed with its input.
+  private spawn(env: Record<string, string>): Started {
+    let feed: StdinFeed | undefined;
+    try {
+      if (this.plan.capture) this.capture = new OutputCapture();
+      if (this.plan.input !== undefined) feed = new StdinFeed(this.plan.input);
+    } catch (err) {
+      return { code: (err as { code?: string }).code ?? 'EIO', error: `cannot run: ${oneLine(err)}` };
+    }
+    const started = startCommand({
+      ...this.plan,
+      env,
+      ...(feed ? { stdin: feed.readFd } : {}),
+      ...(this.capture ? { outputFd: this.capture.writeFd } : {}),
+    });
+    this.capture?.spawned();
+    if ('error' in started) feed?.abandon();
+    else feed?.spawned();
+    return started;
   }
 
   // Looks at the leader now (see ProcessGroup.poll).
@@ -110,7 +139,7 @@ export class Run {
     this.durationMs = Math.round((performance.now() - this.startedAt) * 1000) / 1000;
     const end: ProcessEnd =
       state.how === 'exited' ? { exitCode: state.status, timedOut: this.timedOut } : { signal: signalName(state.status) ?? `SIG${state.status}`, timedOut: this.timedOut };
-    this.events.exited(this, end, undefined);
+    this.events.exited(this, end, undefined, this.capture?.finish());
   }
 
   private gone(): void {
@@ -124,7 +153,8 @@ export class Run {
 
   private fail(code: string, error: string): 'failed' {
     this.state = 'exited';
-    this.events.exited(this, { errorCode: code }, error);
+    this.durationMs = Math.round((performance.now() - this.startedAt) * 1000) / 1000;
+    this.events.exited(this, { errorCode: code }, error, this.capture?.finish());
     this.gone();
     return 'failed';
   }

@@ -31,8 +31,14 @@ export interface CommandOptions {
   onResult: (result: RunResult) => void;
   onSkip: (ctx: TickContext, reason: SkipReason) => void;
   env?: NodeJS.ProcessEnv;
-  // Variables set for the command on top of `env` (--env).
-  extraEnv?: ReadonlyArray<readonly [string, string]>;
+  // Variables set for the command on top of `env` (a crontab's NAME=value lines, --env).
+  extraEnv?: Readonly<Record<string, string>>;
+  // Capture each run's stdout and stderr (one pipe) into its result instead of passing them on.
+  capture?: boolean;
+  // The shell for `shell` (default /bin/sh: a crontab's SHELL=), and text for the command's
+  // standard input (a crontab job's).
+  shellPath?: string;
+  input?: string;
   cwd?: string;
   // The command reads timerstack's stdin (else /dev/null).
   stdin?: 'inherit' | 'null';
@@ -61,7 +67,7 @@ export class CommandRunner {
 
   constructor(options: CommandOptions) {
     this.options = options;
-    const line = commandLine(options.argv, options.shell);
+    const line = commandLine(options.argv, options.shell, options.shellPath);
     if (line) {
       this.plan = {
         file: line[0],
@@ -74,6 +80,8 @@ export class CommandRunner {
         ...(options.timeoutNs !== undefined ? { timeoutNs: options.timeoutNs } : {}),
         ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
         ...(options.lockFile !== undefined ? { lockFile: options.lockFile } : {}),
+        ...(options.capture ? { capture: true } : {}),
+        ...(options.input !== undefined ? { input: options.input } : {}),
       };
     }
     // What a command leaves behind is re-parented here, not to PID 1, and reaped here.
@@ -158,10 +166,10 @@ export class CommandRunner {
   private launch(ctx: TickContext): void {
     if (!this.plan) {
       this.options.onStart?.(ctx.tick, undefined);
-      return this.report(ctx, { errorCode: 'EINVAL' }, 'no command given', undefined, 0, false);
+      return this.report(ctx, { errorCode: 'EINVAL' }, 'no command given', undefined, 0, false, undefined);
     }
     const run = new Run(ctx, this.plan, {
-      exited: (r, end, error) => this.exited(r, end, error),
+      exited: (r, end, error, output) => this.exited(r, end, error, output),
       gone: (r) => this.gone(r),
     });
     this.runs.add(run);
@@ -174,11 +182,11 @@ export class CommandRunner {
     if (outcome === 'started') this.options.onStart?.(ctx.tick, run.pid);
   }
 
-  private exited(run: Run, end: ProcessEnd, error: string | undefined): void {
+  private exited(run: Run, end: ProcessEnd, error: string | undefined, output: string | undefined): void {
     if (run.pid === undefined) this.options.onStart?.(run.ctx.tick, undefined);
     this.runs.delete(run);
     if (run.state !== 'gone') this.lingering.add(run);
-    this.report(run.ctx, end, error, run.pid, run.durationMs, run.restarted);
+    this.report(run.ctx, end, error, run.pid, run.durationMs, run.restarted, output);
     this.next();
   }
 
@@ -187,7 +195,7 @@ export class CommandRunner {
     this.settle();
   }
 
-  private report(ctx: TickContext, end: ProcessEnd, error: string | undefined, pid: number | undefined, durationMs: number, restarted: boolean): void {
+  private report(ctx: TickContext, end: ProcessEnd, error: string | undefined, pid: number | undefined, durationMs: number, restarted: boolean, output: string | undefined): void {
     this.options.onResult({
       timer: ctx.timer,
       tick: ctx.tick,
@@ -199,6 +207,7 @@ export class CommandRunner {
       restarted,
       durationMs,
       error,
+      ...(output !== undefined ? { output } : {}),
     });
   }
 

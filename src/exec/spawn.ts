@@ -19,7 +19,10 @@ export interface CommandStart {
   args: readonly string[];
   env: Readonly<Record<string, string>>;
   cwd?: string;
-  stdin: 'inherit' | 'null';
+  // timerstack's stdin, /dev/null, or an fd of this process (a pipe fed with text).
+  stdin: 'inherit' | 'null' | number;
+  // Where stdout and stderr go when not to timerstack's (a capture pipe, --watch).
+  outputFd?: number;
   // Its own process group (else timerstack's: --foreground).
   ownGroup: boolean;
 }
@@ -43,7 +46,7 @@ export function startCommand(req: CommandStart): Started {
       argv,
       env,
       ownGroup: req.ownGroup,
-      stdio: childStdio(req.stdin),
+      stdio: stdioOf(req),
       ...(req.cwd !== undefined ? { cwd: req.cwd } : {}),
       ...(callerFdSoftLimit() !== undefined ? { fdSoftLimit: callerFdSoftLimit()! } : {}),
     });
@@ -58,6 +61,12 @@ export function startCommand(req: CommandStart): Started {
   if ('errno' in outcome) return { code: outcome.code, error: startError(req.file, outcome.code, undefined) };
   claim(outcome.pid);
   return track(outcome.pid, req.file);
+}
+
+// The child's fds 0, 1 and 2.
+function stdioOf(req: CommandStart): [number, number, number] {
+  const [stdin, stdout, stderr] = childStdio(typeof req.stdin === 'number' ? 'null' : req.stdin);
+  return [typeof req.stdin === 'number' ? req.stdin : stdin, req.outputFd ?? stdout, req.outputFd ?? stderr];
 }
 
 // A pidfd on the new child; without one (EMFILE) it cannot be followed safely: killed and reaped.

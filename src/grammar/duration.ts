@@ -47,7 +47,12 @@ const UNFIXED: ReadonlySet<string> = new Set([
 const TOO_LARGE = 'duration too large (max about 292 years)';
 const UNFIXED_MSG = 'months and years have no fixed length';
 
-// Parse a duration into nanoseconds in [0, MAX_NS]; throws only UsageError.
+/**
+ * Reads a duration exactly into nanoseconds: a bare number of seconds (`'90'`, `'.5'`), numbers
+ * with units ns us µs ms s m h d w or systemd's long forms, compound (`'1h30m'`, `'1h 30min'`), or
+ * ISO 8601 (`'PT1M30S'`). Months, years, negative values and anything past about 292 years are
+ * refused with a UsageError that quotes the bad part.
+ */
 export function parseDuration(text: string): bigint {
   let start = 0;
   let end = text.length;
@@ -60,7 +65,7 @@ export function parseDuration(text: string): bigint {
   return parseUnits(text, start, end);
 }
 
-// Format nanoseconds compactly and exactly ("1h30m", "250ms", "0s"); parseDuration reads it back.
+/** Writes nanoseconds compactly and exactly (`'1h30m'`, `'250ms'`, `'0s'`); `parseDuration` reads it back. */
 export function formatDuration(ns: bigint): string {
   if (ns < 0n || ns > MAX_NS) throw new RangeError(`duration out of range: ${ns}ns`);
   if (ns === 0n) return '0s';

@@ -4,16 +4,22 @@
 import { UsageError } from '../errors.js';
 import { CLOCK_NAMES } from '../native/clocks.js';
 import { OVERLAP_POLICIES } from '../exec/overlap.js';
+import { parseBackoff } from './backoff.js';
 import { parseDuration } from './duration.js';
 import { quote } from './quote.js';
 import { constants as osConstants } from 'node:os';
 
 const osSignals = osConstants.signals;
+import { checkZone } from './zone.js';
 
-export type CommandName = 'once' | 'every' | 'at' | 'run' | 'completion';
-export type TimerCommand = 'once' | 'every' | 'at';
+export type CommandName = 'once' | 'every' | 'at' | 'cron' | 'calendar' | 'retry' | 'run' | 'next' | 'export' | 'completion';
+export type TimerCommand = 'once' | 'every' | 'at' | 'cron' | 'calendar' | 'retry';
 
-export type OptionType = 'duration' | 'time' | 'count' | 'choice' | 'string' | 'flag' | 'signal';
+// The timers of a schedule: what a run table line and `next` take (retry runs one command until
+// it succeeds, on the command line only).
+export const TIMER_COMMANDS: readonly TimerCommand[] = ['once', 'every', 'at', 'cron', 'calendar'];
+
+export type OptionType = 'duration' | 'time' | 'count' | 'choice' | 'string' | 'zone' | 'file' | 'flag' | 'signal';
 
 export interface OptionDef<T = unknown> {
   name: string;
@@ -44,6 +50,8 @@ export interface CommandDef {
 export const CLOCK_CHOICES = CLOCK_NAMES;
 export const OVERLAP_CHOICES = OVERLAP_POLICIES;
 export const LATE_CHOICES = ['error', 'run'] as const;
+export const COLOR_CHOICES = ['auto', 'always', 'never'] as const;
+export type ColorWhen = (typeof COLOR_CHOICES)[number];
 
 export type { ClockName } from '../native/clocks.js';
 export type { OverlapPolicy } from '../exec/overlap.js';
@@ -102,8 +110,18 @@ function nonEmpty(what: string): (value: string) => string {
   };
 }
 
-const TIMERS = ['once', 'every', 'at'] as const;
-const TIMERS_AND_RUN = ['once', 'every', 'at', 'run'] as const;
+const TIMERS = ['once', 'every', 'at', 'cron', 'calendar'] as const;
+const TIMERS_AND_RUN = [...TIMERS, 'run'] as const;
+const TIMERS_AND_RETRY = [...TIMERS, 'retry'] as const;
+const ALL_BUT_COMPLETION = [...TIMERS, 'retry', 'run'] as const;
+// Kinds that repeat, and the ones on the wall-clock calendar.
+const REPEATING = ['every', 'cron', 'calendar'] as const;
+const CALENDAR = ['cron', 'calendar'] as const;
+
+// An IANA time zone name, as Intl knows it.
+function zoneName(value: string): string {
+  return checkZone(value);
+}
 
 export const COMMANDS: readonly CommandDef[] = [
   {
@@ -125,6 +143,7 @@ export const COMMANDS: readonly CommandDef[] = [
       ['timerstack every 5s -- ./backup.sh', 'drift-free, overlap-safe periodic runs'],
       ['timerstack every 1s --json | jq .tick', 'events as NDJSON in a pipeline'],
       ['timerstack every 1m --align --count 60 -- date', 'at :00 of each minute, 60 times'],
+      ['timerstack every 2s --watch -- df -h /', 'watch(1) on the drift-free grid (on a terminal)'],
     ],
   },
   {
@@ -138,20 +157,73 @@ export const COMMANDS: readonly CommandDef[] = [
     ],
   },
   {
+    name: 'cron',
+    usage: 'cron EXPR [options] [-- COMMAND [ARG...]]',
+    positional: { name: 'EXPR', describe: 'a cron expression: 5 fields (minute hour day-of-month month day-of-week), 6 with seconds first, or @daily and the other nicknames' },
+    describe: 'Fire on a cron schedule (cronie\'s rules), on absolute wall-clock timers.',
+    examples: [
+      ["timerstack cron '*/15 * * * *' -- ./sync.sh", 'every quarter hour'],
+      ["timerstack cron '0 30 9 * * Mon-Fri' --tz Europe/Berlin -- ./report.sh", '09:30:00 on weekdays, Berlin time'],
+    ],
+  },
+  {
+    name: 'calendar',
+    usage: 'calendar EXPR [options] [-- COMMAND [ARG...]]',
+    positional: { name: 'EXPR', describe: 'a systemd calendar event (OnCalendar=): "Mon..Fri *-*-* 09:00", "*:0/15", "daily", "*-*-01 03:00 UTC"' },
+    describe: 'Fire on a systemd calendar event, exactly as OnCalendar= reads it.',
+    examples: [
+      ["timerstack calendar 'Mon..Fri *-*-* 09:00' -- ./standup.sh", 'weekdays at 09:00'],
+      ['timerstack calendar monthly --persistent ~/.ts/bill -- ./bill.sh', 'monthly; a run missed while not running is caught up'],
+    ],
+  },
+  {
+    name: 'retry',
+    usage: 'retry [options] -- COMMAND [ARG...]',
+    describe: 'Run COMMAND until it succeeds, waiting longer after each failure (exponential backoff).',
+    examples: [
+      ['timerstack retry -- curl -fsS http://localhost:8080/health', 'up to 10 attempts, waiting 1s, 2s, 4s … between them'],
+      ['timerstack retry --for 2m --backoff 500ms:2:10s -- pg_isready', 'for at most 2 minutes, waits from 0.5s doubling up to 10s'],
+      ['timerstack retry --attempts 3 --timeout 30s -- ./flaky-test.sh', '3 attempts, each stopped after 30s'],
+    ],
+  },
+  {
+    name: 'next',
+    usage: 'next KIND SPEC... [-n N] [--from TIME] [--tz ZONE] [--json]',
+    positional: { name: 'KIND', describe: 'a timer: once, every, at, cron or calendar, with its spec and options' },
+    describe: 'Print the next expirations of a timer spec, one ISO 8601 instant a line; arm nothing.',
+    examples: [
+      ["timerstack next cron '0 9 * * 1-5' -n 5", 'the next five weekday mornings'],
+      ['timerstack next calendar quarterly --tz Asia/Kolkata -n 3', 'computed and shown in a zone'],
+    ],
+  },
+  {
     name: 'run',
     usage: 'run FILE|- [options]',
     positional: { name: 'FILE', describe: 'a table of timers, one per line (- reads standard input)' },
     describe: 'Serve a table of timers, one per line, from one process.',
     examples: [
-      ['timerstack run timers.txt', 'every line is "name: once|every|at SPEC [options] [-- COMMAND]"'],
+      ['timerstack run timers.txt', 'every line is "name: once|every|at|cron|calendar SPEC [options] [-- COMMAND]", or a crontab line'],
       ['timerstack run timers.txt --check', 'validate the table and print the plan'],
     ],
   },
   {
+    name: 'export',
+    usage: 'export systemd|kubernetes TABLE...|SPEC [options]',
+    positional: { name: 'systemd|kubernetes', describe: 'systemd (a .timer and a .service per timer) or kubernetes (a CronJob per timer)' },
+    describe: 'Write the timers of TABLE files, or one SPEC (once|every|at ... -- COMMAND), as systemd units or Kubernetes CronJobs.',
+    examples: [
+      ['timerstack export systemd timers.txt --dir ~/.config/systemd/user --user', 'a .timer and .service pair per line'],
+      ['timerstack export kubernetes --image app:1 every 5m --align -- ./sync.sh', 'one CronJob as YAML'],
+    ],
+  },
+  {
     name: 'completion',
-    usage: 'completion [bash|zsh]',
+    usage: 'completion [bash|zsh|fish]',
     describe: 'Print a shell completion script (add `source <(timerstack completion)` to ~/.bashrc).',
-    examples: [['timerstack completion zsh > ~/.zfunc/_timerstack', 'completion for zsh']],
+    examples: [
+      ['timerstack completion zsh > ~/.zfunc/_timerstack', 'completion for zsh'],
+      ['timerstack completion fish > ~/.config/fish/completions/timerstack.fish', 'completion for fish'],
+    ],
   },
 ];
 
@@ -159,36 +231,53 @@ function option<T>(def: OptionDef<T>): OptionDef<T> {
   return def;
 }
 
-export const COUNT = option({ name: 'count', type: 'count', arg: 'N', commands: ['every'], scope: 'timer', describe: 'stop after N expirations', parse: positiveCount });
-export const FOR = option({ name: 'for', type: 'duration', arg: 'DURATION', commands: ['every'], scope: 'timer', describe: 'stop after DURATION', parse: parseDuration });
-export const UNTIL = option({ name: 'until', type: 'time', arg: 'TIME', commands: ['every'], scope: 'timer', describe: 'stop at wall-clock TIME', parse: text });
+export const COUNT = option({ name: 'count', type: 'count', arg: 'N', commands: REPEATING, scope: 'timer', describe: 'stop after N expirations', parse: positiveCount });
+export const FOR = option({ name: 'for', type: 'duration', arg: 'DURATION', commands: [...REPEATING, 'retry'], scope: 'timer', describe: 'stop after DURATION (retry: give up after DURATION, a running attempt included: status 124)', parse: parseDuration });
+export const UNTIL = option({ name: 'until', type: 'time', arg: 'TIME', commands: REPEATING, scope: 'timer', describe: 'stop at wall-clock TIME', parse: text });
 export const AFTER = option({ name: 'after', type: 'duration', arg: 'DELAY', commands: ['every'], scope: 'timer', describe: 'first expiration after DELAY (0 = at once) instead of one interval', parse: parseDuration });
 export const ALIGN = option({ name: 'align', type: 'flag', commands: ['every'], scope: 'timer', describe: 'fire on local wall-clock multiples of the interval (every 1m: at :00)', parse: flag });
-export const CLOCK = option({ name: 'clock', type: 'choice', arg: 'CLOCK', choices: CLOCK_CHOICES, commands: TIMERS, scope: 'timer', describe: 'the timer\'s clock: monotonic (default; realtime for at and --align), boottime (counts during suspend), realtime, or the -alarm clocks (wake the machine; need CAP_WAKE_ALARM)', parse: choice('clock', CLOCK_CHOICES) });
+export const CLOCK = option({ name: 'clock', type: 'choice', arg: 'CLOCK', choices: CLOCK_CHOICES, commands: TIMERS_AND_RETRY, scope: 'timer', describe: 'the timer\'s clock: monotonic (default; realtime for at, cron, calendar and --align), boottime (counts during suspend), realtime, or the -alarm clocks (wake the machine; need CAP_WAKE_ALARM)', parse: choice('clock', CLOCK_CHOICES) });
 export const LATE = option({ name: 'late', type: 'choice', arg: 'POLICY', choices: LATE_CHOICES, commands: ['at'], scope: 'timer', describe: 'a TIME already past: error (default) or run now', parse: choice('policy', LATE_CHOICES) });
-export const JITTER = option({ name: 'jitter', type: 'duration', arg: 'DURATION', commands: TIMERS, scope: 'timer', describe: 'delay each expiration\'s event or run by a random time up to DURATION', parse: parseDuration });
-export const OVERLAP = option({ name: 'overlap', type: 'choice', arg: 'POLICY', choices: OVERLAP_CHOICES, commands: ['every'], scope: 'timer', describe: 'a tick while the command still runs: skip (default, reported), queue, parallel, restart', parse: choice('policy', OVERLAP_CHOICES) });
-export const TIMEOUT = option({ name: 'timeout', type: 'duration', arg: 'DURATION', commands: TIMERS, scope: 'timer', describe: 'SIGTERM a run (and its process group) after DURATION', parse: parseDuration });
-export const KILL_AFTER = option({ name: 'kill-after', type: 'duration', arg: 'DURATION', commands: TIMERS, scope: 'timer', describe: 'SIGKILL a process group still running DURATION after its SIGTERM (--timeout, --overlap restart, a relayed signal; default 10s)', parse: parseDuration });
-export const SHELL = option({ name: 'shell', type: 'flag', commands: TIMERS, scope: 'timer', describe: 'run COMMAND as one string through sh -c (never a shell otherwise)', parse: flag });
-export const FAIL_FAST = option({ name: 'fail-fast', type: 'flag', commands: ['every'], scope: 'timer', describe: 'stop at the first failing run and exit with its status', parse: flag });
-export const SIGNAL = option({ name: 'signal', short: 's', type: 'signal', arg: 'SIGNAL', commands: TIMERS, scope: 'timer', describe: 'the signal --timeout sends (default TERM; a name such as INT or HUP, or a number)', parse: signalName });
-export const FOREGROUND = option({ name: 'foreground', type: 'flag', commands: TIMERS, scope: 'timer', describe: 'as in timeout(1): the command stays in timerstack\'s process group, the terminal\'s foreground job, and may read the terminal; only the command is signalled, not what it starts', parse: flag });
-export const CHDIR = option({ name: 'chdir', type: 'string', arg: 'DIR', commands: TIMERS, scope: 'timer', describe: 'run the command in directory DIR', parse: nonEmpty('DIR') });
-export const ENV = option({ name: 'env', type: 'string', arg: 'NAME=VALUE', commands: TIMERS, scope: 'timer', repeatable: true, describe: 'set a variable in the command\'s environment (repeatable)', parse: envAssignment });
-export const LOCK = option({ name: 'lock', type: 'string', arg: 'FILE', commands: TIMERS, scope: 'timer', describe: 'hold an exclusive flock on FILE for each run (created if missing); a tick whose run cannot take it is skipped and reported (locked)', parse: nonEmpty('FILE') });
-export const KEEP_GOING = option({ name: 'keep-going', type: 'flag', commands: ['every'], scope: 'timer', describe: 'go on even when the first run cannot start (127 not found, 126 not executable); without it, every stops with that status', parse: flag });
-export const NAME = option({ name: 'name', type: 'string', arg: 'NAME', commands: TIMERS, scope: 'timer', describe: 'the timer\'s name in events and TIMERSTACK_TIMER (default: timer; in run files, the name before the colon or line-N)', parse: text });
-export const JSON_OUTPUT = option({ name: 'json', type: 'flag', commands: TIMERS_AND_RUN, scope: 'process', describe: 'events as NDJSON, one object per line', parse: flag });
-export const QUIET = option({ name: 'quiet', short: 'q', type: 'flag', commands: TIMERS_AND_RUN, scope: 'process', describe: 'no events on stdout (failed runs and skipped ticks still go to stderr)', parse: flag });
-export const VERBOSE = option({ name: 'verbose', short: 'v', type: 'flag', commands: TIMERS_AND_RUN, scope: 'process', describe: 'with a command: every tick and run result on stderr', parse: flag });
-export const DRY_RUN = option({ name: 'dry-run', short: 'n', type: 'flag', commands: TIMERS, scope: 'process', describe: 'print the plan (clock, first expiration, interval, limits) and arm nothing', parse: flag });
-export const INIT = option({ name: 'init', type: 'flag', commands: TIMERS_AND_RUN, scope: 'process', describe: 'act as an init process, as it does when it is PID 1 (in a container): reap every orphan handed to it, even with no command to run', parse: flag });
+export const JITTER = option({ name: 'jitter', type: 'duration', arg: 'DURATION', commands: TIMERS_AND_RETRY, scope: 'timer', describe: 'delay each expiration\'s event or run by a random time up to DURATION (retry: add it to each wait)', parse: parseDuration });
+export const OVERLAP = option({ name: 'overlap', type: 'choice', arg: 'POLICY', choices: OVERLAP_CHOICES, commands: REPEATING, scope: 'timer', describe: 'a tick while the command still runs: skip (default, reported), queue, parallel, restart', parse: choice('policy', OVERLAP_CHOICES) });
+export const TIMEOUT = option({ name: 'timeout', type: 'duration', arg: 'DURATION', commands: TIMERS_AND_RETRY, scope: 'timer', describe: 'SIGTERM a run (and its process group) after DURATION', parse: parseDuration });
+export const KILL_AFTER = option({ name: 'kill-after', type: 'duration', arg: 'DURATION', commands: TIMERS_AND_RETRY, scope: 'timer', describe: 'SIGKILL a process group still running DURATION after its SIGTERM (--timeout, --overlap restart, a relayed signal; default 10s)', parse: parseDuration });
+export const SHELL = option({ name: 'shell', type: 'flag', commands: TIMERS_AND_RETRY, scope: 'timer', describe: 'run COMMAND as one string through sh -c (never a shell otherwise)', parse: flag });
+export const FAIL_FAST = option({ name: 'fail-fast', type: 'flag', commands: REPEATING, scope: 'timer', describe: 'stop at the first failing run and exit with its status', parse: flag });
+export const SIGNAL = option({ name: 'signal', short: 's', type: 'signal', arg: 'SIGNAL', commands: TIMERS_AND_RETRY, scope: 'timer', describe: 'the signal --timeout sends (default TERM; a name such as INT or HUP, or a number)', parse: signalName });
+export const TZ = option({ name: 'tz', type: 'zone', arg: 'ZONE', commands: ['at', 'every', ...CALENDAR, 'next'], scope: 'timer', describe: 'the IANA time zone of wall-clock times, --align and calendar schedules (default: the local zone, TZ)', parse: zoneName });
+export const PERSISTENT = option({ name: 'persistent', type: 'file', arg: 'FILE', commands: CALENDAR, scope: 'timer', describe: 'keep the last run\'s instant in FILE; an elapse missed while timerstack was not running runs once at start', parse: text });
+export const KEEP_GOING = option({ name: 'keep-going', type: 'flag', commands: REPEATING, scope: 'timer', describe: 'go on even when the first run cannot start (127 not found, 126 not executable); without it, every stops with that status', parse: flag });
+export const FOREGROUND = option({ name: 'foreground', type: 'flag', commands: TIMERS_AND_RETRY, scope: 'timer', describe: 'as in timeout(1): the command stays in timerstack\'s process group, the terminal\'s foreground job, and may read the terminal; only the command is signalled, not what it starts', parse: flag });
+export const CHDIR = option({ name: 'chdir', type: 'string', arg: 'DIR', commands: TIMERS_AND_RETRY, scope: 'timer', describe: 'run the command in directory DIR', parse: nonEmpty('DIR') });
+export const ENV = option({ name: 'env', type: 'string', arg: 'NAME=VALUE', commands: TIMERS_AND_RETRY, scope: 'timer', repeatable: true, describe: 'set a variable in the command\'s environment (repeatable)', parse: envAssignment });
+export const LOCK = option({ name: 'lock', type: 'string', arg: 'FILE', commands: TIMERS_AND_RETRY, scope: 'timer', describe: 'hold an exclusive flock on FILE for each run (created if missing); a tick whose run cannot take it is skipped and reported (locked)', parse: nonEmpty('FILE') });
+export const NAME = option({ name: 'name', type: 'string', arg: 'NAME', commands: TIMERS_AND_RETRY, scope: 'timer', describe: 'the timer\'s name in events and TIMERSTACK_TIMER (default: timer; in run files, the name before the colon or line-N)', parse: text });
+export const JSON_OUTPUT = option({ name: 'json', type: 'flag', commands: [...ALL_BUT_COMPLETION, 'next'], scope: 'process', describe: 'events as NDJSON, one object per line', parse: flag });
+export const QUIET = option({ name: 'quiet', short: 'q', type: 'flag', commands: ALL_BUT_COMPLETION, scope: 'process', describe: 'no events on stdout (failed runs and skipped ticks still go to stderr)', parse: flag });
+export const VERBOSE = option({ name: 'verbose', short: 'v', type: 'flag', commands: ALL_BUT_COMPLETION, scope: 'process', describe: 'with a command: every tick and run result on stderr', parse: flag });
+export const DRY_RUN = option({ name: 'dry-run', short: 'n', type: 'flag', commands: TIMERS_AND_RETRY, scope: 'process', describe: 'print the plan (clock, first expiration, interval, limits) and arm nothing', parse: flag });
+export const ITERATIONS = option({ name: 'iterations', short: 'n', type: 'count', arg: 'N', commands: ['next'], scope: 'process', describe: 'how many expirations to print (default 5)', parse: positiveCount });
+export const FROM = option({ name: 'from', type: 'time', arg: 'TIME', commands: ['next'], scope: 'process', describe: 'print the expirations strictly after TIME (default: now)', parse: text });
+export const METRICS = option({ name: 'metrics', type: 'string', arg: 'ADDR', commands: TIMERS_AND_RUN, scope: 'process', describe: 'serve Prometheus metrics over HTTP at ADDR: PORT or HOST:PORT on a loopback address (127.0.0.1:9464), unix:PATH, or public:HOST:PORT for any other address', parse: text });
+export const USER = option({ name: 'user', type: 'flag', commands: ['export'], scope: 'process', describe: 'systemd: units for a user\'s manager (systemctl --user)', parse: flag });
+export const DIR = option({ name: 'dir', type: 'string', arg: 'DIR', commands: ['export'], scope: 'process', describe: 'systemd: write the units into DIR (created if missing) instead of standard output', parse: text });
+export const IMAGE = option({ name: 'image', type: 'string', arg: 'IMAGE', commands: ['export'], scope: 'process', describe: 'kubernetes: the container image that has the commands (required)', parse: text });
+export const NAMESPACE = option({ name: 'namespace', type: 'string', arg: 'NS', commands: ['export'], scope: 'process', describe: 'kubernetes: the namespace of the CronJobs', parse: text });
+export const ATTEMPTS = option({ name: 'attempts', type: 'count', arg: 'N', commands: ['retry'], scope: 'timer', describe: 'give up after N attempts (default 10; without limit when --for is given)', parse: positiveCount });
+export const BACKOFF = option({ name: 'backoff', type: 'string', arg: 'INITIAL[:FACTOR[:MAX]]', commands: ['retry'], scope: 'timer', describe: 'the wait after the first failure, what each wait is multiplied by, and the longest wait (default 1s:2:10m)', parse: parseBackoff });
+export const WATCH = option({ name: 'watch', type: 'flag', commands: ['every'], scope: 'process', describe: 'on a terminal: show COMMAND\'s output full-screen, redrawn on every tick under a header (first run at once)', parse: flag });
+export const DIFFERENCES = option({ name: 'differences', type: 'flag', commands: ['every'], scope: 'process', describe: 'with --watch: highlight what changed since the run before', parse: flag });
+export const EXIT_ON_CHANGE = option({ name: 'exit-on-change', type: 'flag', commands: ['every'], scope: 'process', describe: 'with --watch: exit 0 when the visible output changes', parse: flag });
+export const EXIT_ON_ERROR = option({ name: 'exit-on-error', type: 'flag', commands: ['every'], scope: 'process', describe: 'with --watch: exit when a run fails, with its status', parse: flag });
+export const COLOR = option({ name: 'color', type: 'choice', arg: 'WHEN', choices: COLOR_CHOICES, commands: ALL_BUT_COMPLETION, scope: 'process', describe: 'colours: auto (default: on a terminal, unless NO_COLOR is set or FORCE_COLOR says otherwise), always, or never; wins over NO_COLOR and FORCE_COLOR', parse: choice('value', COLOR_CHOICES) });
+export const INIT = option({ name: 'init', type: 'flag', commands: ALL_BUT_COMPLETION, scope: 'process', describe: 'act as an init process, as it does when it is PID 1 (in a container): reap every orphan handed to it, even with no command to run', parse: flag });
 export const CHECK = option({ name: 'check', type: 'flag', commands: ['run'], scope: 'process', describe: 'validate the table, print the plan, arm nothing', parse: flag });
 
 export const OPTIONS: readonly OptionDef[] = [
   COUNT, FOR, UNTIL, AFTER, ALIGN, CLOCK, LATE, JITTER, OVERLAP, TIMEOUT, KILL_AFTER, SIGNAL, SHELL, FAIL_FAST, KEEP_GOING,
-  FOREGROUND, CHDIR, ENV, LOCK, NAME, JSON_OUTPUT, QUIET, VERBOSE, DRY_RUN, INIT, CHECK,
+  FOREGROUND, CHDIR, ENV, LOCK, TZ, PERSISTENT, NAME, ATTEMPTS, BACKOFF, JSON_OUTPUT, QUIET, VERBOSE, COLOR, DRY_RUN, WATCH,
+  DIFFERENCES, EXIT_ON_CHANGE, EXIT_ON_ERROR, ITERATIONS, FROM, INIT, CHECK, METRICS, USER, DIR, IMAGE, NAMESPACE,
 ];
 
 export const GLOBAL_OPTIONS: readonly { name: string; short: string; describe: string }[] = [

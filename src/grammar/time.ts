@@ -13,6 +13,8 @@
 import { UsageError } from '../errors.js';
 import { MAX_NS } from './duration.js';
 import { quote } from './quote.js';
+import { civilFromDays, daysFromCivil } from './civil.js';
+import { instantsAt, localZone, zonedTime } from './zone.js';
 
 export interface ParsedTime {
   instantNs: bigint;
@@ -21,7 +23,6 @@ export interface ParsedTime {
 
 const NS_PER_SEC = 1_000_000_000n;
 const NS_PER_MS = 1_000_000n;
-const DAY_MS = 86_400_000;
 const MAX_LENGTH = 64;
 const EXPECTED = 'expected HH:MM[:SS], YYYY-MM-DD[THH:MM[:SS]][Z|±HH:MM] or @SECONDS';
 
@@ -32,7 +33,10 @@ const ISO =
 const EPOCH = /^@(-?)(\d*)(?:[.,](\d*))?$/;
 
 // Parse a time; `nowNs` is the current CLOCK_REALTIME time, used by the "HH:MM" form only.
-export function parseTime(text: string, nowNs: bigint): ParsedTime {
+// Times without an offset are read in `zone` (an IANA name; default: the local zone).
+export function parseTime(text: string, nowNs: bigint, zone?: string): ParsedTime {
+  const where = zone ?? localZone();
+  const label = zone === undefined ? 'the local time zone' : `the time zone ${zone}`;
   let start = 0;
   let end = text.length;
   while (start < end && isSpace(text.charCodeAt(start))) start++;
@@ -47,11 +51,11 @@ export function parseTime(text: string, nowNs: bigint): ParsedTime {
   if (clock) {
     const [, hh = '', mm = '', ss = '0', frac] = clock;
     const wall = checkWall(text, Number(hh), Number(mm), Number(ss), frac);
-    return { instantNs: inRange(text, nextClock(text, wall, nowNs)), form: 'clock' };
+    return { instantNs: inRange(text, nextClock(text, wall, nowNs, where, label)), form: 'clock' };
   }
 
   const iso = ISO.exec(s);
-  if (iso) return { instantNs: inRange(text, isoInstant(text, iso)), form: 'absolute' };
+  if (iso) return { instantNs: inRange(text, isoInstant(text, iso, where, label)), form: 'absolute' };
 
   const epoch = EPOCH.exec(s);
   if (epoch && (epoch[2] || epoch[3])) {
@@ -64,8 +68,8 @@ export function parseTime(text: string, nowNs: bigint): ParsedTime {
   throw new UsageError(`not a time (${EXPECTED}): ${quote(text)}`);
 }
 
-// An ISO 8601 date-time (matched by ISO) as ns since the epoch; without a zone, in local time.
-function isoInstant(text: string, iso: RegExpExecArray): bigint {
+// An ISO 8601 date-time (matched by ISO) as ns since the epoch; without an offset, in `zone`.
+function isoInstant(text: string, iso: RegExpExecArray, zone: string, label: string): bigint {
   const [, yyyy = '', mo = '', dd = '', hh = '0', mi = '0', ss = '0', frac, z, offset, sign, oh, om] = iso;
   const year = Number(yyyy);
   const month = Number(mo);
@@ -92,11 +96,11 @@ function isoInstant(text: string, iso: RegExpExecArray): bigint {
     }
     ms = Date.UTC(year, month - 1, day, wall.h, wall.m, wall.s) - offsetMin * 60_000;
   } else {
-    const found = localInstants(year, month, day, wall)[0];
+    const found = localInstants(year, month, day, wall, zone)[0];
     if (found === undefined) {
-      throw new UsageError(`${quote(text)} does not exist in the local time zone`);
+      throw new UsageError(`${quote(text)} does not exist in ${label}`);
     }
-    ms = found;
+    return found + wall.fracNs;
   }
   return BigInt(ms) * NS_PER_MS + wall.fracNs;
 }
@@ -141,50 +145,33 @@ function checkWall(text: string, h: number, m: number, s: number, frac: string |
   return { h, m, s, fracNs: fraction(text, frac ?? '') };
 }
 
-// Today's occurrence of a wall time if it is still ahead of now, else tomorrow's.
-function nextClock(text: string, wall: Wall, nowNs: bigint): bigint {
-  const nowMs = nowNs / NS_PER_MS - (nowNs % NS_PER_MS < 0n ? 1n : 0n);
-  const now = new Date(Number(nowMs));
-  const [y, mo, d] = [now.getFullYear(), now.getMonth() + 1, now.getDate()];
-  const today = localInstants(y, mo, d, wall);
-  for (const ms of today) {
-    const ns = BigInt(ms) * NS_PER_MS + wall.fracNs;
+// Today's occurrence of a wall time in `zone` if it is still ahead of now, else tomorrow's.
+function nextClock(text: string, wall: Wall, nowNs: bigint, zone: string, label: string): bigint {
+  const now = zonedTime(nowNs, zone);
+  const [y, mo, d] = [now.year, now.month, now.day];
+  const today = localInstants(y, mo, d, wall, zone);
+  for (const at of today) {
+    const ns = at + wall.fracNs;
     if (ns > nowNs) return ns;
   }
   if (today.length === 0) {
     // Skipped today by a clock change: refuse if that wall time is still ahead of now.
     const wallNs = BigInt((wall.h * 60 + wall.m) * 60 + wall.s) * NS_PER_SEC + wall.fracNs;
-    const nowWall = now.getHours() * 3600 + now.getMinutes() * 60 + now.getSeconds();
-    const nowWallNs = BigInt(nowWall) * NS_PER_SEC + (((nowNs % NS_PER_SEC) + NS_PER_SEC) % NS_PER_SEC);
-    if (wallNs > nowWallNs) {
-      throw new UsageError(`${quote(text)} does not exist in the local time zone on ${ymd(y, mo, d)}`);
-    }
+    const nowWallNs = BigInt((now.hour * 60 + now.minute) * 60 + now.second) * NS_PER_SEC + BigInt(now.nanos);
+    if (wallNs > nowWallNs) throw new UsageError(`${quote(text)} does not exist in ${label} on ${ymd(y, mo, d)}`);
   }
-  const next = new Date(y, mo - 1, d + 1, 12);
-  const [ty, tmo, td] = [next.getFullYear(), next.getMonth() + 1, next.getDate()];
-  const tomorrow = localInstants(ty, tmo, td, wall)[0];
+  const next = civilFromDays(daysFromCivil(y, mo, d) + 1);
+  const tomorrow = localInstants(next.year, next.month, next.day, wall, zone)[0];
   if (tomorrow === undefined) {
-    throw new UsageError(`${quote(text)} does not exist in the local time zone on ${ymd(ty, tmo, td)}`);
+    throw new UsageError(`${quote(text)} does not exist in ${label} on ${ymd(next.year, next.month, next.day)}`);
   }
-  return BigInt(tomorrow) * NS_PER_MS + wall.fracNs;
+  return tomorrow + wall.fracNs;
 }
 
-// Every instant (ms, ascending) at which the local clock reads this date and whole-second time:
-// none in a gap, two when clocks go back. Assumes at most one offset change within a day.
-function localInstants(y: number, mo: number, d: number, wall: Wall): number[] {
-  const first = new Date(y, mo - 1, d, wall.h, wall.m, wall.s).getTime();
-  const shiftMin =
-    new Date(first - DAY_MS).getTimezoneOffset() - new Date(first + DAY_MS).getTimezoneOffset();
-  const candidates = new Set([first, first - shiftMin * 60_000, first + shiftMin * 60_000]);
-  return [...candidates]
-    .filter((ms) => {
-      const t = new Date(ms);
-      return (
-        t.getFullYear() === y && t.getMonth() === mo - 1 && t.getDate() === d &&
-        t.getHours() === wall.h && t.getMinutes() === wall.m && t.getSeconds() === wall.s
-      );
-    })
-    .sort((a, b) => a - b);
+// Every instant (ns, ascending) at which the clock of `zone` reads this date and whole-second
+// time: none in a gap, two when clocks go back.
+function localInstants(y: number, mo: number, d: number, wall: Wall, zone: string): bigint[] {
+  return instantsAt({ year: y, month: mo, day: d, hour: wall.h, minute: wall.m, second: wall.s }, zone);
 }
 
 // Up to nine decimal digits as nanoseconds.
@@ -216,4 +203,22 @@ function ymd(y: number, mo: number, d: number): string {
 
 function isSpace(c: number): boolean {
   return c === 32 || (c >= 9 && c <= 13);
+}
+
+function pad2(value: number, width = 2): string {
+  return String(value).padStart(width, '0');
+}
+
+// ISO 8601 with the zone's numeric offset (+00:00 for UTC, never Z); fraction only when non-zero.
+export function formatZoned(instantNs: bigint, zone: string): string {
+  const t = zonedTime(instantNs, zone);
+  const fraction = t.nanos === 0 ? '' : `.${pad2(t.nanos, 9).replace(/0+$/, '')}`;
+  const abs = Math.abs(t.offsetSec);
+  const sign = t.offsetSec < 0 ? '-' : '+';
+  const extra = abs % 60 === 0 ? '' : `:${pad2(abs % 60)}`;
+  const offset = `${sign}${pad2(Math.floor(abs / 3600))}:${pad2(Math.floor(abs / 60) % 60)}${extra}`;
+  return (
+    `${pad2(t.year, 4)}-${pad2(t.month)}-${pad2(t.day)}T${pad2(t.hour)}:${pad2(t.minute)}:${pad2(t.second)}` +
+    `${fraction}${offset}`
+  );
 }

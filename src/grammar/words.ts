@@ -2,7 +2,7 @@
 // the command line, for `run` table lines and for shell completion (which reads the same tokens
 // without refusing anything). Pure: no OS, no clocks.
 import { UsageError } from '../errors.js';
-import { COMMANDS, OPTIONS, type CommandName, type OptionDef } from './options.js';
+import { COMMANDS, OPTIONS, TIMER_COMMANDS, oneOf, type CommandName, type OptionDef } from './options.js';
 import { quote } from './quote.js';
 
 export interface ParsedWords {
@@ -27,14 +27,21 @@ export type WordToken =
   | { kind: 'command'; argv: string[] };
 
 const byLong = new Map(OPTIONS.map((o) => [o.name, o]));
-const byShort = new Map(OPTIONS.filter((o) => o.short).map((o) => [o.short!, o]));
 const commandNames = new Map(COMMANDS.map((c) => [c.name as string, c.name]));
 
+// A short letter means one option per command (-n is --dry-run for a timer, --iterations for
+// `next`); for a word that is not a command, the first option with that letter.
+function shortOption(command: string | undefined, letter: string): OptionDef | undefined {
+  const all = OPTIONS.filter((o) => o.short === letter);
+  return all.find((o) => (o.commands as readonly string[]).includes(command ?? '')) ?? all[0];
+}
+
 // The tokens of `words` after the command word, as getopt reads them: the word after an option
-// that takes a value is its value, whatever it looks like; `-qv` is two flags; `-sINT` and
-// `-s INT` give -s its value; a dash and a digit is a value (a negative number, refused later by
-// its parser).
+// that takes a value is its value, whatever it looks like; `-qv` is two flags; `-n5` and `-n 5`
+// give a short option its value; a dash and a digit is a value (a negative number, refused later
+// by its parser).
 export function* wordTokens(words: readonly string[], helpWords = true): Generator<WordToken> {
+  const command = words[0];
   for (let i = 1; i < words.length; i++) {
     const word = words[i]!;
     if (word === '--') {
@@ -58,21 +65,23 @@ export function* wordTokens(words: readonly string[], helpWords = true): Generat
         yield { kind: 'option', def, spelled, value };
       }
     } else if (word.length > 1 && word.startsWith('-') && !/^-[\d.]/.test(word)) {
-      const letters = word.slice(1);
-      for (let j = 0; j < letters.length; j++) {
-        const letter = letters[j]!;
-        const def = byShort.get(letter);
-        if (helpWords && letter === 'h') yield { kind: 'help' };
-        else if (!def) yield { kind: 'unknown', spelled: `-${letter}` };
-        else if (def.type === 'flag') yield { kind: 'option', def, spelled: `-${letter}`, value: true };
-        else {
-          // As getopt: the rest of the word is the value (-sINT), else the next word (-s INT).
-          let value: string | undefined = letters.slice(j + 1);
-          if (value === '') {
-            const next = words[i + 1];
-            value = next === undefined || next === '--' ? undefined : next;
-            if (value !== undefined) i++;
-          }
+      for (let k = 1; k < word.length; k++) {
+        const letter = word[k]!;
+        if (helpWords && letter === 'h') {
+          yield { kind: 'help' };
+          continue;
+        }
+        const def = shortOption(command, letter);
+        if (!def) {
+          yield { kind: 'unknown', spelled: `-${letter}` };
+        } else if (def.type === 'flag') {
+          yield { kind: 'option', def, spelled: `-${letter}`, value: true };
+        } else {
+          // The rest of the word, or the next word, is its value.
+          const attached = word.slice(k + 1);
+          const next = words[i + 1];
+          const value = attached !== '' ? attached : next === undefined || next === '--' ? undefined : next;
+          if (attached === '' && value !== undefined) i++;
           yield { kind: 'option', def, spelled: `-${letter}`, value };
           break;
         }
@@ -83,12 +92,16 @@ export function* wordTokens(words: readonly string[], helpWords = true): Generat
   }
 }
 
+const COMMAND_LIST = oneOf(COMMANDS.map((c) => c.name));
+const TIMER_LIST = oneOf(TIMER_COMMANDS);
+
 // The command word: one of the table's, and for a table line one of its timer commands.
 export function commandOf(word: string | undefined, context: 'cli' | 'table'): CommandName {
-  if (word === undefined) throw new UsageError('missing command (once, every, at, run)');
+  if (word === undefined) throw new UsageError(`missing command (${COMMAND_LIST})`);
   const command = commandNames.get(word);
-  if (!command || (context === 'table' && (command === 'run' || command === 'completion'))) {
-    const allowed = context === 'table' ? 'once, every or at' : 'once, every, at, run or completion';
+  if (context === 'table' && command === 'retry') throw new UsageError('retry runs one command until it succeeds: use it on the command line, not in a table');
+  if (!command || (context === 'table' && !(TIMER_COMMANDS as readonly string[]).includes(command))) {
+    const allowed = context === 'table' ? TIMER_LIST : COMMAND_LIST;
     throw new UsageError(`unknown command ${quote(word)} (use ${allowed})`);
   }
   return command;

@@ -2,7 +2,7 @@
 // value checked and converted by the option table's parsers; nothing armed. Pure: the wall clock
 // and the local zone offset come in as arguments.
 import { UsageError } from '../errors.js';
-import { CHDIR, CLOCK, ENV, FAIL_FAST, FOREGROUND, JITTER, KEEP_GOING, KILL_AFTER, LOCK, NAME, OVERLAP, SHELL, SIGNAL, TIMEOUT } from '../grammar/options.js';
+import { CHDIR, CLOCK, ENV, FAIL_FAST, FOREGROUND, JITTER, KEEP_GOING, KILL_AFTER, LOCK, NAME, OVERLAP, SHELL, SIGNAL, TIMEOUT, TIMER_COMMANDS, type TimerCommand } from '../grammar/options.js';
 import { quote } from '../grammar/quote.js';
 import { optionValue, optionValues, type ParsedWords } from '../grammar/words.js';
 import { kindOf } from './index.js';
@@ -18,12 +18,15 @@ const COMMAND_ONLY = [TIMEOUT, KILL_AFTER, SIGNAL, OVERLAP, FAIL_FAST, KEEP_GOIN
 
 export function buildSpec(words: ParsedWords, ctx: SpecContext): TimerSpec {
   const command = words.command;
-  if (command !== 'once' && command !== 'every' && command !== 'at') throw new UsageError(`${command} is not a timer command`);
-  const kind = kindOf(command);
-  if (words.positional === undefined) throw new UsageError(`${command}: missing ${kind.argName}`);
+  if (!(TIMER_COMMANDS as readonly string[]).includes(command) && command !== 'retry') throw new UsageError(`${command} is not a timer command`);
+  const kind = kindOf(command as TimerCommand);
+  if (kind.argName === '' && words.positional !== undefined) {
+    throw new UsageError(`${command}: unexpected argument ${quote(words.positional)} (put the command after --)`);
+  }
+  if (kind.argName !== '' && words.positional === undefined) throw new UsageError(`${command}: missing ${kind.argName}`);
   const spec: TimerSpec = {
     name: optionValue(words, NAME) ?? ctx.defaultName,
-    kind: command,
+    kind: command as TimerCommand,
     clock: optionValue(words, CLOCK) ?? kind.defaultClock,
     intervalNs: 0n,
     jitterNs: optionValue(words, JITTER) ?? 0n,
@@ -31,13 +34,15 @@ export function buildSpec(words: ParsedWords, ctx: SpecContext): TimerSpec {
     killAfterNs: optionValue(words, KILL_AFTER) ?? DEFAULT_KILL_AFTER_NS,
     shell: optionValue(words, SHELL) ?? false,
     failFast: optionValue(words, FAIL_FAST) ?? false,
-    keepGoing: optionValue(words, KEEP_GOING) ?? false,
-    foreground: optionValue(words, FOREGROUND) ?? false,
-    env: optionValues(words, ENV),
   };
+  if (optionValue(words, KEEP_GOING)) spec.keepGoing = true;
+  if (optionValue(words, FOREGROUND)) spec.foreground = true;
+  // --env NAME=VALUE, repeatable: the last one given for a name wins.
+  const env = optionValues(words, ENV);
+  if (env.length > 0) spec.env = Object.fromEntries(env);
   if (spec.name === '' || /[\s\0]/.test(spec.name)) throw new UsageError(`--name: ${quote(spec.name)} must be non-empty, without spaces`);
   commandPart(words, spec);
-  kind.build(words, words.positional, spec, ctx);
+  kind.build(words, words.positional ?? '', spec, ctx);
   return spec;
 }
 

@@ -11,9 +11,12 @@
 //   but not both. Unnamed lines are called line-N. Names are unique in a table.
 // - Errors are `FILE:LINE: what`; the first bad line refuses the whole table.
 import { UsageError } from '../errors.js';
+import { TIMER_COMMANDS } from '../grammar/options.js';
 import { quote } from '../grammar/quote.js';
 import { splitLine } from '../grammar/shell-words.js';
+import { isCrontabLine } from '../grammar/crontab.js';
 import { parseWords } from '../grammar/words.js';
+import { crontabEntry, crontabState } from './crontab-entries.js';
 import type { SpecContext, TimerSpec, WallNow } from './kind.js';
 import { buildSpec } from './spec.js';
 
@@ -66,9 +69,27 @@ function lineError(source: string, line: number, message: string): UsageError {
   return new UsageError(`${source}:${line}: ${message}`);
 }
 
+export interface TableOptions {
+  // A system crontab (/etc/crontab, /etc/cron.d/*): a user name follows the time fields.
+  systemCrontab?: boolean;
+  // Who timerstack runs as (system crontab lines for another user are refused).
+  user?: string;
+}
+
+export interface Table {
+  entries: TableEntry[];
+  // Lines worth a word that refuse nothing (MAILTO= in a crontab), as "SOURCE:LINE: what".
+  notes: string[];
+}
+
 // The table's timers, in order; the first bad line (or an empty table) throws a UsageError
 // `SOURCE:LINE: what`. `source` is how the table is named in messages (the path, or "stdin").
-export function parseTable(text: string, source: string, time: WallNow): TableEntry[] {
+export function parseTable(text: string, source: string, time: WallNow, options: TableOptions = {}): TableEntry[] {
+  return readTable(text, source, time, options).entries;
+}
+
+// parseTable, with the notes.
+export function readTable(text: string, source: string, time: WallNow, options: TableOptions = {}): Table {
   const control = (text.indexOf('\r') < 0 ? CONTROL_NO_CR : CONTROL).exec(text);
   if (control) {
     const at = countLines(text, control.index);
@@ -76,6 +97,8 @@ export function parseTable(text: string, source: string, time: WallNow): TableEn
     throw lineError(source, at, `control character U+${cp.toString(16).toUpperCase().padStart(4, '0')} (is this a binary file?)`);
   }
   const ctx: SpecContext = { nowNs: time.nowNs, utcOffsetNs: time.utcOffsetNs, defaultName: '' };
+  const cron = crontabState({ userField: options.systemCrontab ?? false, ...(options.user !== undefined ? { user: options.user } : {}) });
+  const notes: string[] = [];
   const entries: TableEntry[] = [];
   const seen = new Map<string, number>();
   const lines = text.split('\n');
@@ -85,7 +108,14 @@ export function parseTable(text: string, source: string, time: WallNow): TableEn
     const lineNo = i + 1;
     let entry: TableEntry | undefined;
     try {
-      entry = parseLine(text, lineNo, ctx);
+      if (isCrontabLine(text)) {
+        ctx.defaultName = `line-${lineNo}`;
+        const result = crontabEntry(text, ctx, cron);
+        if (result && 'note' in result) notes.push(`${source}:${lineNo}: ${result.note}`);
+        else if (result) entry = { line: lineNo, name: result.spec.name, key: result.key, spec: result.spec };
+      } else {
+        entry = parseLine(text, lineNo, ctx);
+      }
     } catch (err) {
       if (err instanceof UsageError) throw lineError(source, lineNo, err.message.replace(POSITIONAL_PREFIX, ''));
       throw err;
@@ -97,7 +127,7 @@ export function parseTable(text: string, source: string, time: WallNow): TableEn
     entries.push(entry);
   }
   if (entries.length === 0) throw new UsageError(`no timers in ${source}`);
-  return entries;
+  return { entries, notes };
 }
 
 // One line → its entry, or undefined for a blank or comment line.
@@ -110,7 +140,7 @@ function parseLine(text: string, line: number, ctx: SpecContext): TableEntry | u
     name = head.slice(0, -1);
     checkName(name, `${name}:`);
     words.shift();
-    if (words.length === 0) throw new UsageError(`missing timer after ${quote(head)} (once, every or at)`);
+    if (words.length === 0) throw new UsageError(`missing timer after ${quote(head)} (${TIMER_COMMANDS.join(', ')})`);
   }
   const parsed = parseWords(words, 'table');
   const option = parsed.options.get('name');

@@ -1,25 +1,30 @@
 // once() and every(): promise and async-iterator forms over the thread's default loop.
 import { UsageError } from '../errors.js';
-import { toNs, type Duration } from './duration-input.js';
+import { toNs, type Duration } from '../grammar/duration-input.js';
 import { defaultLoop } from './default-loop.js';
 import type { Expiration, Loop } from '../loop/loop.js';
 import { abortError, tickIterator, type TickIterator } from './tick-iterator.js';
 import type { ClockName } from '../native/clocks.js';
 
+/** Options of `once()`. */
 export interface OnceOptions {
+  /** The timer's clock (default `'monotonic'`; `'boottime'` counts time while suspended). */
   clock?: ClockName;
+  /** Aborting it disarms the timer and rejects (or ends the iteration) with its reason. */
   signal?: AbortSignal;
+  /** The loop to arm on (default: this thread's `defaultLoop()`). */
   loop?: Loop;
 }
 
+/** Options of `every()`. */
 export interface EveryOptions extends OnceOptions {
-  // Stop after this many expirations (missed ones count).
+  /** Stop after this many expirations (missed ones count). */
   count?: number;
-  // First expiration after this long (default: one interval; 0 = at once).
+  /** First expiration after this long (default: one interval; 0 = at once). */
   after?: Duration;
 }
 
-// Resolves with the expiration after `delay` (0 = at once).
+/** Resolves with the expiration after `delay` (0: at once), from a kernel timerfd. */
 export function once(delay: Duration, options: OnceOptions = {}): Promise<Expiration> {
   const delayNs = toNs(delay, 'delay');
   const { signal } = options;
@@ -38,8 +43,10 @@ export function once(delay: Duration, options: OnceOptions = {}): Promise<Expira
   });
 }
 
-// Yields one event per wake-up of a periodic timer. Breaking out of the loop, return(), or
-// aborting the signal disarms and closes the timer.
+/**
+ * Yields one event per wake-up of a drift-free periodic timer (the kernel keeps the grid).
+ * Breaking out of `for await`, `return()`, disposal or aborting the signal disarms and closes it.
+ */
 export function every(interval: Duration, options: EveryOptions = {}): TickIterator {
   const intervalNs = toNs(interval, 'interval');
   if (intervalNs === 0n) throw new UsageError('interval must be greater than 0', 'EINVAL');

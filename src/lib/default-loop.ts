@@ -5,6 +5,7 @@ import { Loop } from '../loop/loop.js';
 
 let shared: Loop | undefined;
 
+/** The loop `once()` and `every()` use when given none: one per thread, made on first use. */
 export function defaultLoop(): Loop {
   if (shared) return shared;
   const loop = new Loop();

@@ -3,6 +3,7 @@
 // and closes the timer; with `count`, it ends after that many expirations (missed ones count).
 import type { Expiration, Loop, LoopTimer, TimerOptions } from '../loop/loop.js';
 
+/** What `every()` returns: an async iterator of expirations, one per wake-up, that disarms its timer when it ends or is disposed. */
 export type TickIterator = AsyncIterableIterator<Expiration> & AsyncDisposable;
 
 export interface TickLimits {

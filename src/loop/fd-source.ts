@@ -1,7 +1,7 @@
 // A timerfd of its own, or one shared by timers of identical fixed schedule (same clock, flags,
 // first deadline and interval: one read serves them all). A fixed schedule is armed once with the
 // kernel's interval; a computed one is re-armed with its next deadline after each expiration.
-import { catchUp, fixedAdvance } from './recurrence.js';
+import { catchUp, fixedAdvance, lookAhead } from './recurrence.js';
 import { armable, isCanceled, type Source, type SourceHost } from './source.js';
 import type { Slot } from './timer.js';
 
@@ -45,14 +45,16 @@ export class FdSource implements Source {
   }
 
   // A one-shot for a computed deadline fired: deliver it (and any later ones already due), then
-  // arm the next deadline, computed from the one that fired.
+  // arm the next deadline, computed from the one that fired, and work out the one after it.
   private deliverComputed(slot: Slot): void {
-    const due = catchUp(slot.recurrence, slot.deadline, this.host.now(this.clockid));
+    const due = catchUp(slot.recurrence, slot.deadline, this.host.now(this.clockid), slot.following);
+    slot.following = undefined;
     if (due.next !== undefined) slot.deadline = due.next;
     this.host.deliver(slot, due.count, due.last, due.next === undefined);
     if (slot.source !== this) return;
     if (due.next === undefined) return this.host.finish(slot);
     this.host.native.settime(this.fd, this.flags, armable(due.next), 0n);
+    lookAhead(slot);
   }
 
   // After a clock step (ECANCELED): a fixed schedule is armed again for the same absolute deadline,
@@ -71,13 +73,15 @@ export class FdSource implements Source {
       this.host.native.settime(this.fd, this.flags, armable(slot.deadline), 0n);
       return this.host.notice({ kind: 'clock-step', timer: slot.timer, clock });
     }
-    const passed = catchUp(slot.recurrence, slot.deadline, now);
+    const passed = catchUp(slot.recurrence, slot.deadline, now, slot.following);
+    slot.following = undefined;
     const missed = { count: passed.count, first: slot.deadline, last: passed.last };
     slot.tick += passed.count;
     if (passed.next === undefined) this.host.finish(slot);
     else {
       slot.deadline = passed.next;
       this.host.native.settime(this.fd, this.flags, armable(passed.next), 0n);
+      lookAhead(slot);
     }
     this.host.notice({ kind: 'clock-step', timer: slot.timer, clock, missed });
   }

@@ -13,9 +13,9 @@ import { Epoll } from '../native/epoll.js';
 import { CLOCK_REALTIME, TFD_TIMER_ABSTIME, TFD_TIMER_CANCEL_ON_SET } from '../native/libc.js';
 import { kernelTimers, type TimerNative } from '../native/timerfd.js';
 import { watchReadable, type FdWatch } from '../native/watch.js';
-import { validate, type LoopOptions, type TimerOptions } from './options.js';
+import { validate, type LoopOptions, type ResolvedTimerOptions, type TimerOptions } from './options.js';
 import { Placement } from './placement.js';
-import { computedRecurrence, fixedRecurrence, type Recurrence } from './recurrence.js';
+import { computedRecurrence, fixedRecurrence, lookAhead, type Recurrence } from './recurrence.js';
 import type { LoopNotice, Source, SourceHost } from './source.js';
 import { LoopTimer, defaultTimerName, type Expiration, type ExpirationHandler, type Slot } from './timer.js';
 
@@ -23,7 +23,13 @@ export type { Expiration, ExpirationHandler } from './timer.js';
 export type { LoopNotice, MissedDeadlines } from './source.js';
 export { LoopTimer } from './timer.js';
 export type { LoopOptions, TimerOptions } from './options.js';
+export type { TimerNative, TimerValue } from '../native/timerfd.js';
 
+/**
+ * One epoll set on Node's own event loop and any number of timers on it, each a kernel timerfd
+ * (or, past the fd budget, a slot in a per-clock deadline queue). Waiting never blocks Node;
+ * when nothing is armed, nothing keeps the process alive.
+ */
 export class Loop {
   private readonly native: TimerNative;
   private readonly onNotice: ((notice: LoopNotice) => void) | undefined;
@@ -40,6 +46,7 @@ export class Loop {
   private readonly readyBatch: Source[] = [];
   private readonly host: SourceHost;
 
+  /** A loop with no timers yet (the epoll set is made when the first is added). */
   constructor(options: LoopOptions = {}) {
     this.native = options.native ?? kernelTimers;
     this.onNotice = options.onNotice;
@@ -57,37 +64,44 @@ export class Loop {
     this.placement = new Placement(this.native, () => this.epoll!, this.host, options.maxFds ?? Infinity);
   }
 
+  /** How many timers are armed. */
   get size(): number {
     return this.timerCount;
   }
 
-  // True while a wake-up's events are being delivered.
+  /** True while a wake-up's events are being delivered. */
   get dispatching(): boolean {
     return this.inDispatch;
   }
 
-  // Number of timerfds this loop holds (own, shared and queue fds).
+  /** How many timerfds this loop holds (own, shared and queue fds). */
   get fdCount(): number {
     return this.placement.fdCount;
   }
 
-  // Arms one timer; `handler` gets every expiration. One-shot timers end after theirs.
+  /**
+   * Arms one timer; `handler` gets every expiration. A one-shot timer leaves the loop after its
+   * expiration. Durations are strings (`'5s'`) or bigint nanoseconds, as for `once()`/`every()`.
+   * Throws a UsageError (nothing armed) for options that cannot be armed.
+   */
   add(options: TimerOptions, handler: ExpirationHandler): LoopTimer {
     try {
-      return this.addOne(options, handler);
+      return this.addOne(validate(options), handler);
     } finally {
       if (!this.inDispatch) this.clockCache.clear();
     }
   }
 
-  // Arms many timers against one reading of each clock, so timers with the same spec get the
-  // same deadlines (and may share a timerfd). All or nothing: validated before any is armed,
-  // and if arming one fails, those already armed are cancelled again.
-  addAll(list: ReadonlyArray<{ options: TimerOptions; handler: ExpirationHandler }>): LoopTimer[] {
-    for (const { options } of list) validate(options);
+  /**
+   * Arms many timers against one reading of each clock, so timers with the same options get the
+   * same deadlines (and may share a timerfd). All or nothing: every entry is validated before any
+   * is armed, and if arming one fails, those already armed are cancelled again.
+   */
+  addAll(list: ReadonlyArray<{ readonly options: TimerOptions; readonly handler: ExpirationHandler }>): LoopTimer[] {
+    const resolved = list.map(({ options }) => validate(options));
     const armed: LoopTimer[] = [];
     try {
-      for (const { options, handler } of list) armed.push(this.addOne(options, handler));
+      for (let i = 0; i < list.length; i++) armed.push(this.addOne(resolved[i]!, list[i]!.handler));
       return armed;
     } catch (err) {
       for (const timer of armed) timer.cancel();
@@ -97,15 +111,17 @@ export class Loop {
     }
   }
 
+  /** Disarms `timer` and takes it off the loop (as `timer.cancel()` does). */
   cancel(timer: LoopTimer): void {
     this.detach(LoopTimer.slotOf(timer));
   }
 
+  /** Nanoseconds until `timer`'s next expiration (as `timer.remaining()`). */
   remaining(timer: LoopTimer): bigint {
     return timer.remaining();
   }
 
-  // Disarms and closes every timer and the epoll set.
+  /** Disarms and closes every timer and the epoll set; adding to a closed loop throws. */
   close(): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
@@ -115,41 +131,44 @@ export class Loop {
     this.epoll?.close();
   }
 
-  // Stops reading expirations until resume(): the kernel keeps counting them, so nothing is
-  // lost — the next wake-up reports every expiration since. Used for backpressure when the
-  // reader of our output is slower than the timers.
+  /**
+   * Stops reading expirations until `resume()`: the kernel keeps counting them, so nothing is
+   * lost — the next wake-up reports every expiration since. For backpressure, when whoever
+   * consumes the events is slower than the timers.
+   */
   pause(): void {
     if (this.state !== 'open') return;
     this.state = 'paused';
     this.watch?.pause();
   }
 
+  /** Reads expirations again after `pause()`. */
   resume(): void {
     if (this.state !== 'paused') return;
     this.state = 'open';
     this.watch?.resume();
   }
 
-  private addOne(options: TimerOptions, handler: ExpirationHandler): LoopTimer {
+  private addOne(options: ResolvedTimerOptions, handler: ExpirationHandler): LoopTimer {
     if (this.state === 'closed') throw new UsageError('the loop is closed', 'ECLOSED');
-    validate(options);
     // The epoll set first: its first use loads libc, and that must not eat into the delay.
     this.start();
     const clock = options.clock ?? 'monotonic';
     const clockid = CLOCKS[clock];
     const recurrence = this.recurrenceOf(options, clockid);
     const control = { remaining: (slot: Slot) => slot.source?.remaining(slot) ?? 0n, cancel: (slot: Slot) => this.detach(slot) };
-    const timer = new LoopTimer(options.name ?? defaultTimerName(), clock, clockid, recurrence, handler, control);
+    const timer = LoopTimer.create(options.name ?? defaultTimerName(), clock, clockid, recurrence, handler, control);
     const cancelOnSet = options.at !== undefined && isRealtimeClock(clockid) && options.cancelOnSet !== false;
     const flags = TFD_TIMER_ABSTIME | (cancelOnSet ? TFD_TIMER_CANCEL_ON_SET : 0);
     const slot = LoopTimer.slotOf(timer);
     if (!isRealtimeClock(clockid)) slot.wallOffset = this.now(CLOCK_REALTIME) - this.now(clockid);
     this.placement.attach(slot, flags);
+    lookAhead(slot);
     if (this.timerCount++ === 0) this.watch!.ref();
     return timer;
   }
 
-  private recurrenceOf(options: TimerOptions, clockid: number): Recurrence {
+  private recurrenceOf(options: ResolvedTimerOptions, clockid: number): Recurrence {
     const interval = options.interval ?? 0n;
     const first = options.at ?? this.now(clockid) + (options.delay ?? interval);
     return options.next ? computedRecurrence(first, options.next) : fixedRecurrence(first, interval);

@@ -3,7 +3,7 @@
 // would: every deadline that is due by the time of the read counts.
 import { clockName, clockNow } from '../native/clocks.js';
 import { DeadlineHeap } from './heap.js';
-import { catchUp } from './recurrence.js';
+import { catchUp, lookAhead } from './recurrence.js';
 import { armable, isCanceled, type Source, type SourceHost } from './source.js';
 import type { Slot } from './timer.js';
 
@@ -62,7 +62,8 @@ export class QueueSource implements Source {
   // One due timer: deliver what passed (a computed schedule stepped over by the clock only
   // counts it as missed), then queue its next deadline or let it go.
   private expire(slot: Slot, now: bigint, stepped: boolean): void {
-    const passed = catchUp(slot.recurrence, slot.deadline, now);
+    const passed = catchUp(slot.recurrence, slot.deadline, now, slot.following);
+    slot.following = undefined;
     const first = slot.deadline;
     if (passed.next !== undefined) slot.deadline = passed.next;
     if (stepped && slot.recurrence.computed) {
@@ -74,7 +75,10 @@ export class QueueSource implements Source {
     }
     if (slot.source !== this) return;
     if (passed.next === undefined) this.host.finish(slot);
-    else this.heap.push(slot);
+    else {
+      this.heap.push(slot);
+      lookAhead(slot);
+    }
   }
 
   remaining(slot: Slot): bigint {

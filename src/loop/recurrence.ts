@@ -13,6 +13,19 @@ export interface Recurrence {
   after(prev: bigint): bigint | undefined;
 }
 
+// What a computed schedule's slot needs to look ahead (the loop's Slot has these fields).
+export interface LookAhead {
+  readonly recurrence: Recurrence;
+  readonly deadline: bigint;
+  following: bigint | null | undefined;
+}
+
+// Works out the deadline after the armed one now, while nothing is due, so that the expiration
+// is delivered without waiting for the rule.
+export function lookAhead(slot: LookAhead): void {
+  if (slot.recurrence.computed && slot.following === undefined) slot.following = slot.recurrence.after(slot.deadline) ?? null;
+}
+
 export interface CatchUp {
   // Deadlines due by `now`, the first one included (at least 1).
   count: number;
@@ -38,7 +51,9 @@ export function computedRecurrence(first: bigint, next: (prev: bigint) => bigint
 }
 
 // The deadlines from `deadline` (due) up to `now`: how many, the last, and the one after.
-export function catchUp(r: Recurrence, deadline: bigint, now: bigint): CatchUp {
+// `following` is the deadline after `deadline` when it is already known (computed ahead, off the
+// path of the expiration).
+export function catchUp(r: Recurrence, deadline: bigint, now: bigint, following?: bigint | null): CatchUp {
   if (!r.computed) {
     if (r.interval === 0n) return { count: 1, last: deadline, next: undefined };
     const extra = now > deadline ? (now - deadline) / r.interval : 0n;
@@ -47,7 +62,7 @@ export function catchUp(r: Recurrence, deadline: bigint, now: bigint): CatchUp {
   }
   let count = 1;
   let last = deadline;
-  for (let next = r.after(last); ; next = r.after(last)) {
+  for (let next = following === undefined ? r.after(last) : (following ?? undefined); ; next = r.after(last)) {
     if (next === undefined || next > now) return { count, last, next };
     if (next <= last) throw new RangeError(`a computed recurrence went back from ${last} to ${next}`);
     last = next;

@@ -9,19 +9,26 @@ import type { LoopTimer, Slot, Source } from './timer.js';
 
 export type { Source } from './timer.js';
 
+/** Deadlines of a computed schedule that a clock step jumped over: counted, not delivered. */
 export interface MissedDeadlines {
-  count: number;
-  first: bigint;
-  last: bigint;
+  /** How many. */
+  readonly count: number;
+  /** The first and the last of them, in nanoseconds on the timer's clock. */
+  readonly first: bigint;
+  /** {@inheritDoc MissedDeadlines.first} */
+  readonly last: bigint;
 }
 
+/** What a loop noticed outside any one expiration, given to `LoopOptions.onNotice`. */
 export interface LoopNotice {
-  // The realtime clock was set (or the machine resumed) while absolute timers were armed.
-  kind: 'clock-step';
-  timer?: LoopTimer;
-  clock: ClockName;
-  // Deadlines of a computed schedule that the step jumped over: counted, not delivered.
-  missed?: MissedDeadlines;
+  /** The realtime clock was set (or the machine resumed) while absolute timers were armed on it. */
+  readonly kind: 'clock-step';
+  /** The timer re-armed for the same wall-clock instant (absent when the step touched a shared deadline queue). */
+  readonly timer?: LoopTimer;
+  /** The clock that was stepped. */
+  readonly clock: ClockName;
+  /** Deadlines of a computed schedule that the step jumped over. */
+  readonly missed?: MissedDeadlines;
 }
 
 export interface SourceHost {

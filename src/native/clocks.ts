@@ -2,15 +2,20 @@
 // the option table and the library take their list of names from CLOCKS.
 import { CLOCK_BOOTTIME, CLOCK_BOOTTIME_ALARM, CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_REALTIME_ALARM, check, libc } from './libc.js';
 
-export const CLOCKS = {
+/**
+ * A kernel clock by name: `monotonic` (stops during suspend), `boottime` (counts it), `realtime`
+ * (the wall clock, can be set), and the `-alarm` clocks, which wake a suspended machine (they need
+ * CAP_WAKE_ALARM).
+ */
+export type ClockName = 'monotonic' | 'boottime' | 'realtime' | 'realtime-alarm' | 'boottime-alarm';
+
+export const CLOCKS: Readonly<Record<ClockName, number>> = {
   monotonic: CLOCK_MONOTONIC,
   boottime: CLOCK_BOOTTIME,
   realtime: CLOCK_REALTIME,
   'realtime-alarm': CLOCK_REALTIME_ALARM,
   'boottime-alarm': CLOCK_BOOTTIME_ALARM,
-} as const;
-
-export type ClockName = keyof typeof CLOCKS;
+};
 
 export const CLOCK_NAMES = Object.keys(CLOCKS) as readonly ClockName[];
 

@@ -1,6 +1,6 @@
-// The only module that loads koffi: libc's timerfd, epoll, clock and rlimit calls, the process
-// calls (posix_spawn, pidfds, waitid, prctl, flock: bound on first use, apart), their constants,
-// and errno turned into SyscallError. The other files of native/ wrap these calls;
+// The only module that loads koffi: libc's timerfd, epoll, clock, rlimit and pipe calls, the
+// process calls (posix_spawn, pidfds, waitid, prctl, flock: bound on first use, apart), their
+// constants, and errno turned into SyscallError. The other files of native/ wrap these calls;
 // everything above native/ sees plain numbers and bigints.
 import { constants as fsConstants } from 'node:fs';
 import { constants as osConstants } from 'node:os';
@@ -14,14 +14,23 @@ type Koffi = typeof KoffiModule;
 // O_NONBLOCK and O_CLOEXEC by definition; O_NONBLOCK comes from Node itself, and O_CLOEXEC is
 // 0o2000000 on every architecture Node runs Linux on except sparc/alpha/parisc (which Node
 // does not support).
+/** The wall clock (can be set). */
 export const CLOCK_REALTIME = 0;
+/** Time since boot, not counting suspend; never set. */
 export const CLOCK_MONOTONIC = 1;
+/** Time since boot, counting suspend. */
 export const CLOCK_BOOTTIME = 7;
+/** CLOCK_REALTIME that wakes a suspended machine (needs CAP_WAKE_ALARM). */
 export const CLOCK_REALTIME_ALARM = 8;
+/** CLOCK_BOOTTIME that wakes a suspended machine (needs CAP_WAKE_ALARM). */
 export const CLOCK_BOOTTIME_ALARM = 9;
+/** settime flag: the value is an absolute time on the timer's clock. */
 export const TFD_TIMER_ABSTIME = 1;
+/** settime flag, with TFD_TIMER_ABSTIME on a realtime clock: a read fails with ECANCELED when the clock is set. */
 export const TFD_TIMER_CANCEL_ON_SET = 2;
+/** create flag: close the fd in exec'd programs (always added by `create()`). */
 export const TFD_CLOEXEC = 0o2000000;
+/** create flag: reads fail with EAGAIN instead of blocking when nothing expired yet. */
 export const TFD_NONBLOCK: number = fsConstants.O_NONBLOCK ?? 0o4000;
 
 export const EPOLL_CLOEXEC = TFD_CLOEXEC;
@@ -91,6 +100,7 @@ interface Libc {
   clock_gettime(clockid: number, ts: Buffer): number;
   getrlimit(resource: number, rlim: Buffer): number;
   setrlimit(resource: number, rlim: Buffer): number;
+  pipe2(fds: Buffer, flags: number): number;
 }
 
 // The process calls, bound apart from the timer calls so that a C library without one of them
@@ -157,6 +167,7 @@ export function libc(): Libc {
     clock_gettime: fn('int clock_gettime(int clockid, void *tp)'),
     getrlimit: fn('int getrlimit(int resource, void *rlim)'),
     setrlimit: fn('int setrlimit(int resource, void *rlim)'),
+    pipe2: fn('int pipe2(void *pipefd, int flags)'),
   };
   return cached;
 }

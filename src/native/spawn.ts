@@ -81,3 +81,10 @@ export function setBlocking(fd: number): void {
   const flags = check('fcntl(F_GETFL)', c.fcntl(fd, F_GETFL, 0));
   if (flags & fsConstants.O_NONBLOCK) check('fcntl(F_SETFL)', c.fcntl(fd, F_SETFL, flags & ~fsConstants.O_NONBLOCK));
 }
+
+// Sets O_NONBLOCK on an fd (the write end of a pipe timerstack feeds from its loop).
+export function setNonBlocking(fd: number): void {
+  const c = libc();
+  const flags = check('fcntl(F_GETFL)', c.fcntl(fd, F_GETFL, 0));
+  if (!(flags & fsConstants.O_NONBLOCK)) check('fcntl(F_SETFL)', c.fcntl(fd, F_SETFL, flags | fsConstants.O_NONBLOCK));
+}

@@ -11,11 +11,12 @@ import { UsageError } from '../errors.js';
 export const NS_PER_SEC = 1_000_000_000n;
 export const MAX_TIMER_NS = 2n ** 63n - 1n;
 
+/** A timerfd's setting, as timerfd_gettime reports it. */
 export interface TimerValue {
-  // Time until the next expiration (0n when disarmed).
-  valueNs: bigint;
-  // Period of a periodic timer (0n for a one-shot).
-  intervalNs: bigint;
+  /** Nanoseconds until the next expiration (0n when disarmed). */
+  readonly valueNs: bigint;
+  /** Period of a periodic timer in nanoseconds (0n for a one-shot). */
+  readonly intervalNs: bigint;
 }
 
 function checkNs(what: string, ns: bigint): void {
@@ -85,13 +86,21 @@ export function closeFd(fd: number): void {
   check('close', libc().close(fd));
 }
 
-// The native operations the loop needs, as one swappable object (tests inject faults the kernel
-// cannot be made to produce on demand, such as ECANCELED after a clock step).
+/**
+ * The timerfd operations a {@link Loop} uses, as one swappable object (`LoopOptions.native`):
+ * tests pass a fake to inject faults the kernel cannot be made to produce on demand, such as
+ * ECANCELED after a clock step. Failures are thrown as SyscallError with the errno name as code.
+ */
 export interface TimerNative {
+  /** timerfd_create: a new timerfd on `clockid`. */
   create(clockid: number, flags: number): number;
+  /** timerfd_settime: arms (value 0: disarms) and returns the setting it replaced. */
   settime(fd: number, flags: number, valueNs: bigint, intervalNs: bigint): TimerValue;
+  /** timerfd_gettime: the time left and the interval. */
   gettime(fd: number): TimerValue;
+  /** read(): the expirations since the last read, 0 for none yet (EAGAIN). */
   drain(fd: number): number;
+  /** close(). */
   close(fd: number): void;
 }
 

@@ -1,5 +1,7 @@
-// The schedule's events as NDJSON objects, one line each, snake_case, instants in ISO 8601 UTC.
-import { formatInstant } from '../grammar/time.js';
+// The schedule's events as NDJSON objects, one line each: an `event` naming the kind, a `time`
+// (when it happened), snake_case keys, instants in ISO 8601 UTC, nanosecond spans as strings.
+// schema/events.json describes every kind; docs/events.md tells how they project the library's.
+import { formatInstant, formatZoned } from '../grammar/time.js';
 import type { Formatter } from './format.js';
 
 function us(n: number): number {
@@ -8,25 +10,47 @@ function us(n: number): number {
 
 export const jsonFormatter: Formatter = {
   tick: (r) =>
-    `{"event":"tick","timer":${JSON.stringify(r.timer)},"tick":${r.tick},"expirations":${r.expirations},"time":"${formatInstant(r.timeNs)}","scheduled":"${formatInstant(r.scheduledNs)}","lateness_us":${us(r.latenessUs)}}`,
+    `{"event":"tick","timer":${JSON.stringify(r.timer)},"tick":${r.tick},"expirations":${r.expirations},"time":"${formatInstant(r.timeNs)}","scheduled":"${formatInstant(r.scheduledNs)}",${r.zone === undefined ? '' : `"scheduled_local":"${formatZoned(r.scheduledNs, r.zone)}",`}"lateness_us":${us(r.latenessUs)}}`,
   run: (r) =>
     JSON.stringify({
       event: 'run',
+      time: formatInstant(r.timeNs),
       timer: r.timer,
       tick: r.tick,
       pid: r.pid ?? null,
       status: r.status,
       signal: r.signal ?? null,
       timed_out: r.timedOut,
-      restarted: r.restarted,
+      restarted: r.restarted ?? false,
       duration_ms: Math.round(r.durationMs * 1000) / 1000,
       ...(r.error ? { error: r.error } : {}),
     }),
-  skip: (r) => JSON.stringify({ event: 'skip', timer: r.timer, tick: r.tick, skipped: r.skipped, reason: r.reason }),
-  clockStep: (e) => JSON.stringify({ event: 'clock-step', timer: e.timer }),
+  attempt: (r) =>
+    JSON.stringify({
+      event: 'attempt',
+      timer: r.timer,
+      attempt: r.attempt,
+      max_attempts: r.attempts ?? null,
+      pid: r.pid ?? null,
+      status: r.status,
+      signal: r.signal ?? null,
+      timed_out: r.timedOut,
+      duration_ms: Math.round(r.durationMs * 1000) / 1000,
+      ...(r.error ? { error: r.error } : {}),
+      wait_ms: r.waitNs === undefined ? null : Number(r.waitNs / 1000n) / 1000,
+      time: formatInstant(r.timeNs),
+    }),
+  giveUp: (e) =>
+    JSON.stringify({ event: 'give_up', timer: e.timer, attempts: e.attempts, reason: e.reason, status: e.status, time: formatInstant(e.timeNs) }),
+  skip: (r) => JSON.stringify({ event: 'skip', time: formatInstant(r.timeNs), timer: r.timer, tick: r.tick, skipped: r.skipped, reason: r.reason }),
+  clockStep: (e) => JSON.stringify({ event: 'clock-step', time: formatInstant(e.timeNs), timer: e.timer }),
+  missed: (e) => JSON.stringify({ event: 'missed', time: formatInstant(e.timeNs), timer: e.timer, count: e.count, first: formatInstant(e.firstNs), last: formatInstant(e.lastNs) }),
+  catchUp: (e) => JSON.stringify({ event: 'catch-up', time: formatInstant(e.timeNs), timer: e.timer, missed: e.count, first: formatInstant(e.firstNs), last: formatInstant(e.lastNs) }),
+  problem: (e) => JSON.stringify({ event: 'problem', time: formatInstant(e.timeNs), timer: e.timer, message: e.message }),
   state: (s) =>
     JSON.stringify({
       event: 'state',
+      time: formatInstant(s.timeNs),
       timer: s.timer,
       tick: s.tick,
       skipped: s.skipped,

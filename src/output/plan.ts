@@ -31,7 +31,7 @@ function planText(spec: TimerSpec): string {
   if (spec.jitterNs > 0n) parts.push(`jitter up to ${formatDuration(spec.jitterNs)}`);
   if (spec.command) {
     const run = [`runs ${spec.shell ? `sh -c ${JSON.stringify(spec.command.join(' '))}` : spec.command.map((w) => JSON.stringify(w)).join(' ')}`];
-    if (!kind.single) run.push(`overlap ${spec.overlap}`);
+    if (!kind.single && spec.kind !== 'retry') run.push(`overlap ${spec.overlap}`);
     if (spec.timeoutNs !== undefined) run.push(`timeout ${formatDuration(spec.timeoutNs)}, then SIGKILL after ${formatDuration(spec.killAfterNs)}`);
     parts.push(run.join(', '));
   } else {
@@ -40,6 +40,10 @@ function planText(spec: TimerSpec): string {
   return parts.join(', ');
 }
 
-export function formatPlan(specs: readonly TimerSpec[], json: boolean): string[] {
-  return specs.map((s) => (json ? JSON.stringify(planObject(s)) : planText(s)));
+// One line per spec; as NDJSON, `plan` events stamped with `timeNs` (wall-clock ns: when the
+// plan was made, which its times are computed from).
+export function formatPlan(specs: readonly TimerSpec[], json: boolean, timeNs: bigint): string[] {
+  if (!json) return specs.map(planText);
+  const time = formatInstant(timeNs);
+  return specs.map((s) => JSON.stringify({ event: 'plan', time, ...planObject(s) }));
 }

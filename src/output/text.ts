@@ -1,7 +1,7 @@
 // The schedule's events as readable lines, coloured by the chalk instance given.
 import type { ChalkInstance } from 'chalk';
 import { formatDuration } from '../grammar/duration.js';
-import type { Formatter } from './format.js';
+import type { Formatter, RunEvent } from './format.js';
 
 // Local wall time as "2026-11-27 15:50:00.123".
 function localTime(ns: bigint): string {
@@ -17,23 +17,51 @@ export function textFormatter(chalk: ChalkInstance): Formatter {
       return `${chalk.dim(localTime(r.timeNs))} ${chalk.bold(r.timer)} tick ${r.tick}${missed}`;
     },
     run: (r) => {
-      const what = r.error
-        ? r.error
-        : r.timedOut
-          ? `timed out, ${r.signal ? `killed by ${r.signal}` : `status ${r.status}`}`
-          : r.restarted
-            ? `restarted (ended by ${r.signal ?? `status ${r.status}`})`
-          : r.signal
-            ? `killed by ${r.signal}`
-            : `exit ${r.status}`;
-      const text = `${r.timer} tick ${r.tick}: ${what} after ${formatMs(r.durationMs)} (status ${r.status})`;
+      const text = `${r.timer} tick ${r.tick}: ${ending(r)} after ${formatMs(r.durationMs)} (status ${r.status})`;
       return r.status === 0 ? chalk.dim(text) : chalk.red(text);
+    },
+    attempt: (r) => {
+      const which = `${r.timer} attempt ${r.attempt}${r.attempts === undefined ? '' : ` of ${r.attempts}`}`;
+      if (r.status === 0) return chalk.dim(`${which} succeeded after ${formatMs(r.durationMs)}`);
+      const how = r.error ? r.error : `${ending(r)} after ${formatMs(r.durationMs)}`;
+      const next = r.waitNs === undefined ? '' : `; next in ${formatDuration(roundToMs(r.waitNs))}`;
+      return chalk.yellow(`${which} failed: ${how}${next}`);
+    },
+    giveUp: (e) => {
+      const made = `${e.attempts} ${e.attempts === 1 ? 'attempt' : 'attempts'}`;
+      const why = e.reason === 'for' ? `: --for ran out after ${made}` : e.reason === 'cannot-start' ? ': the command cannot be started' : ` after ${made}`;
+      return chalk.red(`${e.timer} gave up${why} (status ${e.status})`);
     },
     skip: (r) => chalk.yellow(`${r.timer} tick ${r.tick}: ${r.skipped} ${r.skipped === 1 ? 'tick' : 'ticks'} not run (${r.reason})`),
     clockStep: (e) => chalk.yellow(`${e.timer}: the wall clock was set; re-armed for the same wall-clock time`),
+    missed: (e) => chalk.yellow(`${e.timer}: ${plural(e.count, 'elapse')} missed while the clock jumped (${span(e.firstNs, e.lastNs)}); not run`),
+    catchUp: (e) => chalk.yellow(`${e.timer}: ${plural(e.count, 'elapse')} missed while timerstack was not running (${span(e.firstNs, e.lastNs)}); running once now`),
+    problem: (e) => chalk.red(`${e.timer}: ${e.message}`),
     state: (s) =>
       `${s.timer}: tick ${s.tick}, ${s.skipped} skipped, ${s.running} running, next in ${s.remainingNs === undefined ? '-' : formatDuration(s.remainingNs)}${s.intervalNs > 0n ? `, every ${formatDuration(s.intervalNs)}` : ''}`,
   };
+}
+
+// How a run ended, in words: "exit 1", "killed by SIGTERM", "timed out, killed by SIGTERM".
+function ending(r: RunEvent): string {
+  if (r.error) return r.error;
+  if (r.timedOut) return `timed out, ${r.signal ? `killed by ${r.signal}` : `status ${r.status}`}`;
+  if (r.restarted) return `restarted (ended by ${r.signal ?? `status ${r.status}`})`;
+  return r.signal ? `killed by ${r.signal}` : `exit ${r.status}`;
+}
+
+// A wait as a duration to the millisecond (a jittered one is random to the nanosecond).
+function roundToMs(ns: bigint): bigint {
+  return ((ns + 500_000n) / 1_000_000n) * 1_000_000n;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+// "2027-03-28 03:00:00.000", or "… to …" for more than one instant.
+function span(firstNs: bigint, lastNs: bigint): string {
+  return firstNs === lastNs ? localTime(firstNs) : `${localTime(firstNs)} to ${localTime(lastNs)}`;
 }
 
 function formatMs(ms: number): string {

@@ -7,10 +7,17 @@
 import type { CommandRunner } from '../exec/runner.js';
 import type { RunResult, SkipReason, TickContext } from '../exec/result.js';
 import { kindOf } from '../kinds/index.js';
+import { clockNow } from '../native/clocks.js';
+import { CLOCK_REALTIME } from '../native/libc.js';
 import type { TimerSpec } from '../kinds/kind.js';
-import type { Expiration, Loop, LoopNotice } from '../loop/loop.js';
+import type { MissedRange } from '../kinds/wall-clock.js';
+import type { Expiration, Loop, LoopNotice, TimerOptions } from '../loop/loop.js';
 import { Entry } from './entry.js';
 import type { Reporter, StateEvent, TickEvent } from './events.js';
+import type { Supervisor, SupervisorEnd } from './supervisor.js';
+import type { StampStore } from './stamps.js';
+import { failsFast, neverStarts } from './run-verdict.js';
+import { catchUpTick, tickEvent } from './tick-event.js';
 
 export interface RunnerHooks {
   // Calls `fn` after `delayNs` (on the loop's monotonic clock); returns a cancel function.
@@ -21,11 +28,20 @@ export interface RunnerHooks {
 
 export type RunnerFactory = (spec: TimerSpec, hooks: RunnerHooks) => CommandRunner;
 
-export interface ScheduleEnd {
-  status: number;
+export type ScheduleEnd = SupervisorEnd;
+
+export interface ScheduleOptions {
+  // Where --persistent timers keep the instant of their last run.
+  stamps?: StampStore;
+  // --persistent timers that missed elapses while timerstack was not running (by timer name),
+  // and the wall-clock time it started: each acts once, at once.
+  catchUps?: ReadonlyMap<string, MissedRange>;
+  startedNs?: bigint;
+  // When an event happened, wall-clock ns (default CLOCK_REALTIME; a test may pass its own).
+  wallNow?: () => bigint;
 }
 
-export class Schedule {
+export class Schedule implements Supervisor {
   private entries: Entry[];
   // Entries a reload removed whose command still runs (stop() relays signals to them too).
   private readonly retiring = new Set<Entry>();
@@ -42,15 +58,26 @@ export class Schedule {
     private readonly reporter: Reporter,
     private readonly makeRunner: RunnerFactory,
     private readonly random: () => number = Math.random,
+    private readonly options: ScheduleOptions = {},
   ) {
     this.done = new Promise((r) => (this.resolve = r));
     this.entries = specs.map((s) => new Entry(s));
     this.live = this.entries.length;
   }
 
-  // Arms every timer at once (one clock reading per clock, so equal specs share a timerfd).
+  // The wall clock events are stamped with.
+  private wallNow(): bigint {
+    return this.options.wallNow?.() ?? clockNow(CLOCK_REALTIME);
+  }
+
+  // Arms every timer at once (one clock reading per clock, so equal specs share a timerfd), then
+  // lets --persistent timers catch up on what they missed.
   start(): void {
     this.arm(this.entries);
+    for (const entry of this.entries) {
+      const missed = this.options.catchUps?.get(entry.spec.name);
+      if (missed && entry.acting) this.catchUp(entry, missed);
+    }
   }
 
   // Changes the set of timers while running (a `run` table reloaded): the entries named in
@@ -92,25 +119,32 @@ export class Schedule {
     this.end(status);
   }
 
-  // Sends `signal` to every command's process group without stopping anything (SIGTSTP and
-  // SIGCONT: job control).
+  // Job control (SIGTSTP, SIGCONT) and a second stop signal (SIGKILL): see Supervisor.
   relay(signal: NodeJS.Signals): void {
     for (const entry of [...this.entries, ...this.retiring]) entry.runner?.relay(signal);
   }
-
-  // SIGKILL to every command's process group at once (a second stop signal while stopping).
   killNow(): void {
     for (const entry of [...this.entries, ...this.retiring]) entry.runner?.killNow();
   }
 
-  // A notice from the loop (the CLI passes the loop's notices here).
+  // A notice from the loop (the CLI passes the loop's notices here): a clock step, and for a
+  // computed schedule the elapses it jumped over (counted, not run).
   notice(notice: LoopNotice): void {
-    if (notice.kind === 'clock-step') this.reporter.clockStep({ timer: notice.timer?.name ?? notice.clock });
+    if (notice.kind !== 'clock-step') return;
+    this.reporter.clockStep({ timer: notice.timer?.name ?? notice.clock, timeNs: this.wallNow() });
+    const entry = notice.timer && this.entries.find((e) => e.timer === notice.timer);
+    if (!entry || !notice.missed) return;
+    entry.skipped += notice.missed.count;
+    const { count, first, last } = notice.missed;
+    this.reporter.missed({ timer: entry.spec.name, timeNs: this.wallNow(), count, firstNs: first, lastNs: last });
+    this.settle(entry);
   }
 
   states(): StateEvent[] {
+    const timeNs = this.wallNow();
     return this.entries.map((e) => ({
       timer: e.spec.name,
+      timeNs,
       tick: Math.min(e.timer?.tick ?? 0, e.spec.count ?? Infinity),
       skipped: e.skipped,
       remainingNs: e.timer?.armed ? e.timer.remaining() : undefined,
@@ -129,11 +163,23 @@ export class Schedule {
     for (const entry of entries) {
       if (entry.spec.command) entry.runner = this.makeRunner(entry.spec, this.runnerHooks(entry));
     }
-    const timers = this.loop.addAll(
-      entries.map((entry) => ({ options: kindOf(entry.spec.kind).timer(entry.spec), handler: (ev: Expiration) => this.onTick(entry, ev) })),
-    );
-    timers.forEach((t, i) => (entries[i]!.timer = t));
-    for (const entry of entries) this.armLimits(entry);
+    const armed: Entry[] = [];
+    const list: Array<{ options: TimerOptions; handler: (ev: Expiration) => void }> = [];
+    for (const entry of entries) {
+      const options = kindOf(entry.spec.kind).timer(entry.spec);
+      if (!options) continue;
+      armed.push(entry);
+      list.push({ options, handler: (ev: Expiration) => this.onTick(entry, ev) });
+    }
+    const timers = this.loop.addAll(list);
+    timers.forEach((t, i) => (armed[i]!.timer = t));
+    for (const entry of armed) this.armLimits(entry);
+    // A schedule with no elapse ahead at all (cron's 30 February) is done before it starts.
+    for (const entry of entries) {
+      if (entry.timer) continue;
+      entry.endTimer();
+      this.settle(entry);
+    }
   }
 
   private runnerHooks(entry: Entry): RunnerHooks {
@@ -145,7 +191,7 @@ export class Schedule {
       onResult: (r) => this.onResult(entry, r),
       onSkip: (ctx, reason) => {
         entry.skipped++;
-        this.reporter.skip({ timer: ctx.timer, tick: ctx.tick, skipped: 1, reason });
+        this.reporter.skip({ timer: ctx.timer, timeNs: this.wallNow(), tick: ctx.tick, skipped: 1, reason });
       },
     };
   }
@@ -183,22 +229,40 @@ export class Schedule {
     entry.jitters.add(jitter);
   }
 
-  // A tick reported, or its command run (missed expirations reported first).
+  // Elapses missed while timerstack was not running: reported, then acted on once.
+  private catchUp(entry: Entry, missed: MissedRange): void {
+    const { spec } = entry;
+    this.reporter.catchUp({ timer: spec.name, timeNs: this.wallNow(), count: missed.count, firstNs: missed.firstNs, lastNs: missed.lastNs });
+    this.act(entry, catchUpTick(spec, missed, this.options.startedNs ?? missed.lastNs));
+  }
+
+  // A tick reported, or its command run (missed expirations reported first); a --persistent
+  // timer keeps the instant it acted on.
   private act(entry: Entry, event: TickEvent): void {
+    this.stamp(entry, event.scheduledNs);
     if (!entry.runner) return this.reporter.tick(event);
     this.reporter.commandTick(event);
     if (event.expirations > 1) {
       entry.skipped += event.expirations - 1;
-      this.reporter.skip({ timer: event.timer, tick: event.tick, skipped: event.expirations - 1, reason: 'missed' });
+      this.reporter.skip({ timer: event.timer, timeNs: event.timeNs, tick: event.tick, skipped: event.expirations - 1, reason: 'missed' });
     }
     entry.runner.trigger({ timer: event.timer, tick: event.tick, expirations: event.expirations, scheduledNs: event.scheduledNs });
   }
 
+  private stamp(entry: Entry, instantNs: bigint): void {
+    const file = entry.spec.persistent;
+    if (file === undefined || !this.options.stamps) return;
+    try {
+      this.options.stamps.write(file, instantNs);
+    } catch (err) {
+      this.reporter.problem({ timer: entry.spec.name, timeNs: this.wallNow(), message: `--persistent: cannot write ${file}: ${(err as Error).message}` });
+    }
+  }
+
   private onResult(entry: Entry, r: RunResult): void {
     entry.lastStatus = r.status;
-    const first = entry.results++ === 0;
-    this.reporter.run(r);
-    if (this.state === 'running' && (failsFast(entry, r) || (first && neverStarts(entry, r)))) {
+    this.reporter.run({ ...r, timeNs: this.wallNow() });
+    if (this.state === 'running' && (failsFast(entry, r) || (entry.results++ === 0 && neverStarts(entry, r)))) {
       this.failFastStatus = r.status;
       void this.stop('SIGTERM', r.status);
       return;
@@ -232,30 +296,4 @@ export class Schedule {
     if (only && kindOf(only.spec.kind).single && only.lastStatus !== undefined) return only.lastStatus;
     return 0;
   }
-}
-
-// --fail-fast and a failed run; a run timerstack itself ended for --overlap restart is not one.
-function failsFast(entry: Entry, r: RunResult): boolean {
-  return r.status !== 0 && entry.spec.failFast && !r.restarted;
-}
-
-// The first run could not start because the command is not there (127) or not executable (126):
-// no later run will do better, so the schedule ends with that status (unless --keep-going).
-function neverStarts(entry: Entry, r: RunResult): boolean {
-  return r.pid === undefined && (r.status === 126 || r.status === 127) && !entry.spec.keepGoing;
-}
-
-// The tick as reported: on the wall clock, and with --count N, expirations past the Nth (a late
-// wake-up can carry several) left out, so the ticks reported add up to exactly N.
-function tickEvent(entry: Entry, ev: Expiration): TickEvent {
-  const { spec } = entry;
-  const over = spec.count !== undefined && ev.tick > spec.count ? ev.tick - spec.count : 0;
-  return {
-    timer: spec.name,
-    tick: ev.tick - over,
-    expirations: ev.expirations - over,
-    timeNs: ev.wallTime,
-    scheduledNs: ev.scheduled - BigInt(over) * spec.intervalNs + ev.timer.wallOffset,
-    latenessUs: ev.latenessUs + (over * Number(spec.intervalNs)) / 1000,
-  };
 }

@@ -3,7 +3,7 @@
 // chain, a shell sleep loop and watch, on this machine, in one run.
 //
 //   node test/bench/run.js [--quick] [--json FILE] [--svg FILE] [--soak] [--explain]
-//                          [--only latency,drift,scale,startup,idle] [--rounds N]
+//                          [--only latency,drift,scale,startup,idle,calendar] [--rounds N]
 //                          [--ab BIN[,BIN...]]
 //
 // --ab adds other builds of timerstack (a bin/timerstack.js in another checkout, say with a
@@ -18,6 +18,7 @@ import { BIN, OUT_DIR, ROOT, buildHelpers } from './lib/tools.mjs';
 import { latency, drift, watchLatency } from './scenarios/latency.mjs';
 import { scale, cliRunWorks } from './scenarios/scale.mjs';
 import { startup, idle } from './scenarios/startup.mjs';
+import { calendarLatency } from './scenarios/calendar.mjs';
 import { latencySvg } from './lib/svg.mjs';
 import { driftTable, internalLine, latencyTable, scaleTable, startupTable, targetsTable } from './lib/report.mjs';
 
@@ -61,7 +62,7 @@ const log = (text) => process.stderr.write(`[${elapsed()}] ${text}\n`);
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const want = (s) => !opts.only || opts.only.has(s);
-  if (!existsSync(path.join(ROOT, 'dist', 'cli.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm run bench does)');
+  if (!existsSync(path.join(ROOT, 'dist', 'bin', 'timerstack.mjs'))) throw new Error('dist/ is missing: run `npm run build` first (npm run bench does)');
   const { tools, notes } = buildHelpers();
   for (const n of notes) log(`note: ${n}`);
   const m = machine();
@@ -99,6 +100,10 @@ async function main() {
     results.scale = await scale(tools, { counts: [1000, 10_000, 100_000], rounds: q ? 1 : 2, cli, quick: q, log });
   }
   if (idleRun) results.idle = await idleRun.result;
+  if (want('calendar')) {
+    log('calendar: a calendar timer every second against every 1s --align, alternating');
+    results.calendar = await calendarLatency(tools, { rounds: q ? 1 : 3, ticks: q ? 5 : 10, log });
+  }
   if (opts.soak) {
     const { soak } = await import('./scenarios/soak.mjs');
     log('soak: 40,000 ticks at 250 µs, 1,500 runs at 2 ms');
@@ -139,6 +144,11 @@ function targets(r) {
   if (d && !d.error) out.push({ name: 'drift over 1000 ticks', bar: '< 0.5 ms', measured: `${d.drift_ms} ms`, met: Math.abs(d.drift_ms) < 0.5 });
   const s = r.startup?.commands.once0;
   if (s) out.push({ name: '`once 0` startup vs `node -e 0`', bar: '≤ 1.6x', measured: `${s.ratio}x (${s.median_ms} ms)`, met: s.ratio <= 1.6 });
+  for (const id of ['once0cmd', 'help']) {
+    const c = r.startup?.commands[id];
+    const pair = c && r.startup.commands[c.pair];
+    if (c && pair) out.push({ name: `\`${c.label.replace('timerstack ', '')}\` vs \`${pair.label.replace('timerstack ', '')}\``, bar: '≤ 1.5x', measured: `${c.pair_ratio}x (${c.median_ms} vs ${pair.median_ms} ms)`, met: c.pair_ratio <= 1.5 });
+  }
   if (r.idle) out.push({ name: 'idle CPU for `once 10s`', bar: '< 30 ms', measured: `${r.idle.idle_cpu_ms} ms`, met: r.idle.idle_cpu_ms < 30 });
   const big = r.scale?.counts?.[100000]?.timerstack;
   if (big) {
@@ -158,6 +168,8 @@ function targets(r) {
   } else if (r.scale) {
     out.push({ name: '`run -` 100k timers', bar: 'all events, < 10 s, < 400 MB', measured: `not measured: ${r.scale.notes[0] ?? 'skipped'}`, met: undefined });
   }
+  const cal = r.calendar?.rows.find((x) => x.name.startsWith('calendar'));
+  if (cal) out.push({ name: 'calendar timer lateness vs every 1s (p50)', bar: 'same order (≤ 3x)', measured: `${cal.p50Ratio}x (${cal.p50} µs)`, met: cal.p50Ratio <= 3 });
   for (const t of r.soak?.targets ?? []) out.push(t);
   return out;
 }
@@ -174,6 +186,7 @@ function report(r) {
   if (r.drift) parts.push(driftTable(r.drift, r.latency?.watch));
   if (r.scale) parts.push(scaleTable(r.scale));
   if (r.startup || r.idle) parts.push(startupTable(r.startup ?? { rounds: 0, commands: {} }, r.idle));
+  if (r.calendar) parts.push(r.calendar.text);
   if (r.soak) parts.push(r.soak.text);
   if (r.explain) parts.push(r.explain.text);
   if (r.targets.length) parts.push(targetsTable(r.targets));

@@ -285,6 +285,21 @@ describe('colour and terminals', () => {
     expect(no.stdout).not.toMatch(/\x1b\[/);
   });
 
+  it('--color always colours a pipe, over NO_COLOR; --color never keeps a terminal plain; a bad WHEN is refused', async () => {
+    const always = await timerstack(['once', '0', '--color=always'], { env: baseEnv({ NO_COLOR: '1' }) });
+    expect(always.stdout).toMatch(/\x1b\[\d+m/);
+    const never = await timerstack(['once', '0', '--color', 'never'], { env: baseEnv({ FORCE_COLOR: '3' }) });
+    expect(never.stdout).not.toMatch(/\x1b\[/);
+    const cmd = `"${process.execPath}" "${BIN}" once 0 --color never`;
+    const tty = spawnSync('script', ['-qfec', cmd, '/dev/null'], { env: baseEnv({ TERM: 'xterm-256color' }), encoding: 'utf8', timeout: 10_000 });
+    expect(tty.stdout).toMatch(/timer tick 1/);
+    expect(tty.stdout).not.toMatch(/\x1b\[\d+m/);
+    const auto = spawnSync('script', ['-qfec', cmd.replace('never', 'auto'), '/dev/null'], { env: baseEnv({ TERM: 'xterm-256color' }), encoding: 'utf8', timeout: 10_000 });
+    expect(auto.stdout).toMatch(/\x1b\[\d+m/);
+    const bad = await timerstack(['once', '0', '--color', 'sometimes']);
+    expect([bad.code, bad.stdout, bad.stderr]).toEqual([125, '', 'timerstack: --color: unknown value "sometimes" (use auto, always or never) (see \'timerstack --help\')\n']);
+  });
+
   it('shows a countdown on a terminal and clears it; nothing of the kind in a pipe', () => {
     const cmd = `"${process.execPath}" "${BIN}" once 700ms`;
     const tty = spawnSync('script', ['-qfec', cmd, '/dev/null'], { env: baseEnv({ TERM: 'xterm' }), encoding: 'utf8', timeout: 10_000 });

@@ -41,6 +41,7 @@ describe('bash completion, in bash', () => {
     const shim = join(dir, 'timerstack');
     writeFileSync(shim, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} "$@"\n`);
     chmodSync(shim, 0o755);
+    writeFileSync(join(dir, 'zz-one.txt'), '');
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -50,11 +51,11 @@ describe('bash completion, in bash', () => {
       'source <(timerstack completion) || exit 3',
       `COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')})`,
       `COMP_CWORD=${words.length - 1}`,
-      '_timerstack_yargs_completions',
+      '_timerstack_complete',
       'printf "%s\\n" "${COMPREPLY[@]}"',
     ].join('\n');
     const env = baseEnv({ PATH: `${dir}:${process.env.PATH ?? ''}` });
-    const r = spawnSync('bash', ['--norc', '--noprofile', '-c', script], { env, encoding: 'utf8', timeout: 15_000 });
+    const r = spawnSync('bash', ['--norc', '--noprofile', '-c', script], { env, cwd: dir, encoding: 'utf8', timeout: 15_000 });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     return r.stdout.split('\n').filter((l) => l !== '');
@@ -63,7 +64,7 @@ describe('bash completion, in bash', () => {
   it('registers itself for timerstack', () => {
     const env = baseEnv({ PATH: `${dir}:${process.env.PATH ?? ''}` });
     const r = spawnSync('bash', ['--norc', '--noprofile', '-c', 'source <(timerstack completion) && complete -p timerstack'], { env, encoding: 'utf8' });
-    expect(r.stdout).toMatch(/-F _timerstack_yargs_completions timerstack/);
+    expect(r.stdout).toMatch(/-F _timerstack_complete timerstack/);
   });
 
   it('completes commands, options and choices', () => {
@@ -74,8 +75,9 @@ describe('bash completion, in bash', () => {
     expect(complete('timerstack', 'every', '5s', '--clock', '=', 'boot')).toEqual(['boottime', 'boottime-alarm']);
   });
 
-  it('leaves files to bash after -- and for run FILE', () => {
-    expect(complete('timerstack', 'every', '5s', '--', '')).toEqual([]);
-    expect(complete('timerstack', 'run', '')).toEqual([]);
+  it('after --: command names, then files; for run FILE: files', () => {
+    expect(complete('timerstack', 'every', '5s', '--', 'ech')).toContain('echo');
+    expect(complete('timerstack', 'every', '5s', '--', 'cat', 'zz-')).toEqual(['zz-one.txt']);
+    expect(complete('timerstack', 'run', 'zz-')).toEqual(['zz-one.txt']);
   });
 });

@@ -20,7 +20,8 @@ function block(text: string, heading: string): string[] {
 // Option names in an Options: block ("  -q, --quiet", "      --count N").
 function optionNames(text: string): string[] {
   return block(text, 'Options:').flatMap((l) => {
-    const m = /^\s+(?:-\w, )?--([a-z][a-z-]*)/.exec(l);
+    // An option's own line starts within 6 columns; a wrapped description further in.
+    const m = /^ {2,6}(?:-\w, )?--([a-z][a-z-]*)/.exec(l);
     return m ? [m[1]!] : [];
   });
 }
@@ -70,7 +71,7 @@ describe('helpText()', () => {
     // Exactly its options from the table (and --help): none that do not apply.
     expect(optionNames(text)).toEqual([...optionsFor(name).map((o) => o.name), 'help']);
     for (const o of optionsFor(name)) {
-      expect(text).toMatch(new RegExp(`--${o.name}${o.arg ? ` ${o.arg}` : ''}\\s`));
+      expect(text).toMatch(new RegExp(`--${o.name}${o.arg ? ` ${o.arg.replace(/[[\]]/g, '\\$&')}` : ''}\\s`));
       for (const choice of o.choices ?? []) expect(text).toContain(`"${choice}"`);
     }
     for (const [cmd, what] of def.examples) {
@@ -116,7 +117,7 @@ describe('completion(): the --get-yargs-completions protocol', () => {
   it.each(COMMANDS.filter((c) => c.name !== 'completion').map((c) => c.name))('after timerstack %s: its options from the table', async (name) => {
     const expected = [...optionsFor(name).map((o) => `--${o.name}`), '--help'];
     expect(await words(name, '--')).toEqual(expected);
-    if (name !== 'run') expect(await words(name, '')).toEqual(expected);
+    if (name !== 'run' && name !== 'export') expect(await words(name, '')).toEqual(expected);
   });
 
   it('offers no option twice, and filters by what is typed', async () => {
@@ -151,12 +152,17 @@ describe('completion(): the --get-yargs-completions protocol', () => {
   });
 
   it('after a value: options again', async () => {
-    expect(await words('every', '5s', '--clock', 'boottime', '--c')).toEqual(['--count', '--chdir']);
-    expect(await words('run', 'timers.txt', '')).toEqual(['--json', '--quiet', '--verbose', '--init', '--check', '--help']);
+    expect(await words('every', '5s', '--clock', 'boottime', '--c')).toEqual(['--count', '--chdir', '--color']);
+    expect(await words('run', 'timers.txt', '')).toEqual(['--json', '--quiet', '--verbose', '--color', '--init', '--check', '--metrics', '--help']);
+  });
+
+  it('export takes a target first', async () => {
+    expect(await words('export', '')).toEqual(['systemd', 'kubernetes']);
+    expect(await words('export', 'k')).toEqual(['kubernetes']);
   });
 
   it('completion takes a shell; help takes a command', async () => {
-    expect(await words('completion', '')).toEqual(['bash', 'zsh']);
+    expect(await words('completion', '')).toEqual(['bash', 'zsh', 'fish']);
     expect(await words('completion', 'zsh', '')).toEqual([]);
     expect(await words('help', '')).toEqual(COMMANDS.map((c) => c.name));
   });
@@ -166,7 +172,7 @@ describe('completion(): the --get-yargs-completions protocol', () => {
     const every = COMMANDS.find((c) => c.name === 'every')!;
     expect(await completion(['--get-yargs-completions', 'timerstack', 'ev'], env)).toBe(`every:${every.describe}\n`);
     // The cursor on the second word of "timerstack every --clock": the words after it do not count.
-    const mid = await completion(['--get-yargs-completions', 'timerstack', 'every', '--co', '--clock'], { COMP_LINE: 'x', COMP_CWORD: '2' });
+    const mid = await completion(['--get-yargs-completions', 'timerstack', 'every', '--cou', '--clock'], { COMP_LINE: 'x', COMP_CWORD: '2' });
     expect(mid).toBe(`--count:${OPTIONS.find((o) => o.name === 'count')!.describe}\n`);
   });
 
@@ -179,8 +185,7 @@ describe('completion(): the --get-yargs-completions protocol', () => {
 describe('completion(): the scripts', () => {
   it('bash by default: a script that completes timerstack', async () => {
     const script = await completion(['completion'], {});
-    expect(script.length).toBeGreaterThan(100);
-    expect(script).toContain('timerstack --get-yargs-completions');
+    expect(script).toContain('TIMERSTACK_COMPLETE=bash "${COMP_WORDS[0]}" --get-yargs-completions');
     expect(script).toMatch(/^complete .* timerstack$/m);
     expect(await completion(['completion', 'bash'], {})).toBe(script);
     const syntax = spawnSync('bash', ['-n'], { input: script, encoding: 'utf8' });
@@ -188,7 +193,7 @@ describe('completion(): the scripts', () => {
     expect(syntax.status).toBe(0);
   });
 
-  it('zsh when asked, whatever $SHELL says; $SHELL is left as it was', async () => {
+  it('the shell asked for, whatever $SHELL says: a template each, not a rewritten environment', async () => {
     const saved = process.env.SHELL;
     try {
       process.env.SHELL = '/usr/bin/zsh';
@@ -196,8 +201,8 @@ describe('completion(): the scripts', () => {
       process.env.SHELL = '/bin/bash';
       const zsh = await completion(['completion', 'zsh'], {});
       expect(zsh.startsWith('#compdef timerstack\n')).toBe(true);
-      expect(zsh).toContain('timerstack completion zsh >>');
-      expect(zsh).toContain('timerstack --get-yargs-completions');
+      expect(zsh).toContain('TIMERSTACK_COMPLETE=zsh');
+      expect(await completion(['completion', 'fish'], {})).toContain("complete -c timerstack -f -k -a '(__timerstack_complete)'");
       expect(process.env.SHELL).toBe('/bin/bash');
     } finally {
       if (saved === undefined) delete process.env.SHELL;
@@ -206,11 +211,37 @@ describe('completion(): the scripts', () => {
   });
 
   it('refuses another shell, or more words', async () => {
-    await expect(completion(['completion', 'fish'], {})).rejects.toThrow(/^completion: unknown shell "fish" \(use bash or zsh\)$/);
+    await expect(completion(['completion', 'tcsh'], {})).rejects.toThrow(/^completion: unknown shell "tcsh" \(use bash, zsh or fish\)$/);
     await expect(completion(['completion', 'zsh', 'x'], {})).rejects.toBeInstanceOf(UsageError);
   });
 
   it('completion --help is the help of completion', async () => {
-    expect(await completion(['completion', '--help'], {})).toMatch(/^timerstack completion \[bash\|zsh\]\n/);
+    expect(await completion(['completion', '--help'], {})).toMatch(/^timerstack completion \[bash\|zsh\|fish\]\n/);
+  });
+});
+
+describe('completion(): what the scripts hand to the shell', () => {
+  const ask = (shell: string, ...w: string[]) => completion(['--get-yargs-completions', 'timerstack', ...w], { TIMERSTACK_COMPLETE: shell });
+
+  it('after --: the command from the word after it, as sudo completes it', async () => {
+    expect(await ask('bash', 'every', '5s', '--', '')).toBe(':command 4\n');
+    expect(await ask('zsh', 'every', '5s', '--count', '3', '--', 'ls', '-')).toBe(':command 6\n');
+    // `--` as the value an option wants still ends the options.
+    expect(await ask('fish', 'once', '1s', '--name', '--', 'x')).toBe(':command 5\n');
+  });
+
+  it('the FILE of run: file names', async () => {
+    expect(await ask('bash', 'run', '')).toBe(':files\n');
+    expect(await ask('bash', 'run', 'ti')).toBe(':files\n');
+    expect(await ask('bash', 'run', 't.txt', '')).not.toContain(':files');
+  });
+
+  it('descriptions in each shell\'s form; none of it for scripts of earlier versions', async () => {
+    const every = COMMANDS.find((c) => c.name === 'every')!;
+    expect(await ask('bash', 'ev')).toBe('every\n');
+    expect(await ask('zsh', 'ev')).toBe(`every:${every.describe}\n`);
+    expect(await ask('fish', 'ev')).toBe(`every\t${every.describe}\n`);
+    expect(await completion(['--get-yargs-completions', 'timerstack', 'run', ''], {})).toBe('');
+    expect(await completion(['--get-yargs-completions', 'timerstack', 'every', '1s', '--', ''], { COMP_LINE: 'x' })).toBe('');
   });
 });

@@ -69,9 +69,29 @@ describe('colorLevel', () => {
   });
 });
 
+describe('colorLevel with --color', () => {
+  it.each<[NodeJS.ProcessEnv, boolean | undefined, 'auto' | 'always' | 'never', number]>([
+    // never: none, whatever the environment and the stream
+    [{ FORCE_COLOR: '3' }, true, 'never', 0],
+    [{ TERM: 'xterm-256color' }, true, 'never', 0],
+    // always: also into a pipe, and over NO_COLOR; the depth from FORCE_COLOR, else TERM
+    [{}, false, 'always', 1],
+    [{ NO_COLOR: '1' }, false, 'always', 1],
+    [{ TERM: 'xterm-256color' }, false, 'always', 2],
+    [{ TERM: 'dumb' }, true, 'always', 1],
+    [{ FORCE_COLOR: '3', NO_COLOR: '1' }, undefined, 'always', 3],
+    [{ FORCE_COLOR: '0' }, false, 'always', 1],
+    // auto: as without the option
+    [{ NO_COLOR: '1' }, true, 'auto', 0],
+    [{}, true, 'auto', 1],
+  ])('%j, tty %s, --color %s: level %d', (env, isTTY, when, level) => {
+    expect(colorLevel(env, isTTY, when)).toBe(level);
+  });
+});
+
 describe('main: usage errors', () => {
   it.each<[string[], string | RegExp]>([
-    [[], 'missing command (once, every, at, run or completion)'],
+    [[], 'missing command (once, every, at, cron, calendar, retry, next, run, export or completion)'],
     [['evry', '5s'], /^unknown command "evry"/],
     [['every'], 'every: missing INTERVAL'],
     [['every', '0'], /^INTERVAL: must be greater than 0/],

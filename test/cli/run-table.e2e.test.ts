@@ -7,6 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ndjson, timerstack, waitFor } from '../helpers/binary.js';
 
+const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?Z$/;
 const dir = mkdtempSync(path.join(tmpdir(), 'timerstack-run-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -183,8 +184,8 @@ describe('timerstack run', () => {
     expect(r.signal).toBe('SIGTERM');
 
     const diag = ndjson(r.stderr);
-    expect(diag[0]).toEqual({ event: 'reload', file, kept: 1, changed: 1, added: 1, removed: 1 });
-    expect(diag[1]).toEqual({ event: 'reload-refused', file, error: `${file}:2: unknown unit "x" in "5x"` });
+    expect(diag[0]).toEqual({ event: 'reload', time: expect.stringMatching(ISO), file, kept: 1, changed: 1, added: 1, removed: 1 });
+    expect(diag[1]).toEqual({ event: 'reload-refused', time: expect.stringMatching(ISO), file, error: `${file}:2: unknown unit "x" in "5x"` });
     expect(diag).toHaveLength(2);
 
     const ev = events(r.stdout);

@@ -30,3 +30,20 @@ describe('README', () => {
     expect(readme).toMatch(/^npm test/m);
   });
 });
+
+describe('README: the library', () => {
+  // The options interfaces as shipped (dist/library.d.ts, built by npm test's pretest).
+  const dts = readFileSync(new URL('../../dist/library.d.ts', import.meta.url), 'utf8');
+  const library = readme.slice(readme.indexOf('## The library'), readme.indexOf('## Guarantees'));
+  const table = library.split('\n').filter((l) => l.startsWith('| `'));
+  const members = (name: string) => {
+    const body = new RegExp(`export declare interface ${name}\\b[^{]*\\{([\\s\\S]*?)\\n\\}`).exec(dts)?.[1] ?? '';
+    return [...body.matchAll(/^ {4}(?:readonly )?([a-zA-Z]+)\??:/gm)].map((m) => m[1]!);
+  };
+
+  it.each(['OnceOptions', 'EveryOptions', 'CalendarOptions', 'LoopOptions', 'TimerOptions', 'ArmOptions'])('documents every option of %s', (name) => {
+    const options = members(name);
+    expect(options.length).toBeGreaterThan(0);
+    expect(options.filter((o) => !table.some((row) => row.includes(`\`${o}\``)))).toEqual([]);
+  });
+});

@@ -446,3 +446,27 @@ describe('stop', () => {
     expect(h.runner.active).toBe(0);
   });
 });
+
+describe('a crontab job\'s run: its shell, its variables, its standard input', () => {
+  it('runs through the given shell with the extra variables and the input on stdin', async () => {
+    const out = join(dir, 'crontab-run.txt');
+    const h = harness({
+      argv: [`printf '%s|%s|' "$0" "$GREETING" > ${out}; cat >> ${out}`],
+      shell: true,
+      shellPath: '/bin/bash',
+      extraEnv: { GREETING: 'hello' },
+      input: 'line one\nline two\n',
+    });
+    h.tick(1);
+    expect((await h.result(1)).status).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe('/bin/bash|hello|line one\nline two\n');
+  });
+
+  it('without input, the command still reads an empty standard input', async () => {
+    const out = join(dir, 'crontab-noinput.txt');
+    const h = harness({ argv: [`cat > ${out}; echo done >> ${out}`], shell: true });
+    h.tick(1);
+    expect((await h.result(1)).status).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe('done\n');
+  });
+});

@@ -21,14 +21,18 @@ describe('the option table', () => {
     expect(new Set(names).size).toBe(names.length);
   });
 
-  it('has unique single-letter shorts, also against -h and -V', () => {
-    const shorts = [...OPTIONS.flatMap((o) => (o.short ? [o.short] : [])), ...GLOBAL_OPTIONS.map((o) => o.short)];
-    expect(new Set(shorts).size).toBe(shorts.length);
-    for (const s of shorts) expect(s).toMatch(/^[a-zA-Z]$/);
+  it('has single-letter shorts unique within each command, also against -h and -V', () => {
+    for (const command of commandNames) {
+      const shorts = [...optionsFor(command).flatMap((o) => (o.short ? [o.short] : [])), ...GLOBAL_OPTIONS.map((o) => o.short)];
+      expect(new Set(shorts).size, command).toBe(shorts.length);
+      for (const s of shorts) expect(s).toMatch(/^[a-zA-Z]$/);
+    }
   });
 
-  it('gives shorts to flags, and to --signal alone among options with a value (-s INT, as timeout(1))', () => {
-    for (const o of OPTIONS.filter((o) => o.short && o.name !== 'signal')) expect(o.type, o.name).toBe('flag');
+  it('a letter shared by two options never names two options of one command (-n: --dry-run, next\'s --iterations)', () => {
+    const byLetter = new Map<string, string[]>();
+    for (const o of OPTIONS.filter((x) => x.short)) byLetter.set(o.short!, [...(byLetter.get(o.short!) ?? []), ...o.commands]);
+    for (const [letter, commands] of byLetter) expect(new Set(commands).size, letter).toBe(commands.length);
   });
 
   it.each(OPTIONS.map((o) => [o.name, o] as const))('--%s is well formed', (name, o) => {
@@ -42,7 +46,7 @@ describe('the option table', () => {
     else expect(o.choices).toBeUndefined();
     // a value has a name for help (N, DURATION …); a flag has none
     if (o.type === 'flag') expect(o.arg).toBeUndefined();
-    else expect(o.arg).toMatch(/^[A-Z]+(=[A-Z]+)?$/);
+    else expect(o.arg).toMatch(/^[A-Z]+(?:\[:[A-Z]+)*\]*$|^[A-Z]+=[A-Z]+$/);
     // describe: one non-empty line, no trailing period
     expect(o.describe.trim()).not.toBe('');
     expect(o.describe).not.toMatch(/[\n\r]/);
@@ -71,18 +75,22 @@ describe('the option table', () => {
   });
 
   it.each<[CommandName, string[]]>([
-    ['once', ['clock', 'jitter', 'timeout', 'kill-after', 'signal', 'shell', 'foreground', 'chdir', 'env', 'lock', 'name', 'json', 'quiet', 'verbose', 'dry-run', 'init']],
-    ['at', ['clock', 'late', 'jitter', 'timeout', 'kill-after', 'signal', 'shell', 'foreground', 'chdir', 'env', 'lock', 'name', 'json', 'quiet', 'verbose', 'dry-run', 'init']],
-    ['run', ['json', 'quiet', 'verbose', 'init', 'check']],
+    ['once', ['clock', 'jitter', 'timeout', 'kill-after', 'signal', 'shell', 'foreground', 'chdir', 'env', 'lock', 'name', 'json', 'quiet', 'verbose', 'color', 'dry-run', 'init', 'metrics']],
+    ['at', ['clock', 'late', 'jitter', 'timeout', 'kill-after', 'signal', 'shell', 'foreground', 'chdir', 'env', 'lock', 'tz', 'name', 'json', 'quiet', 'verbose', 'color', 'dry-run', 'init', 'metrics']],
+    ['cron', ['count', 'for', 'until', 'clock', 'jitter', 'overlap', 'timeout', 'kill-after', 'signal', 'shell', 'fail-fast', 'keep-going', 'foreground', 'chdir', 'env', 'lock', 'tz', 'persistent', 'name', 'json', 'quiet', 'verbose', 'color', 'dry-run', 'init', 'metrics']],
+    ['next', ['tz', 'json', 'iterations', 'from']],
+    ['run', ['json', 'quiet', 'verbose', 'color', 'init', 'check', 'metrics']],
+    ['export', ['user', 'dir', 'image', 'namespace']],
     ['completion', []],
   ])('optionsFor(%s), in table order', (command, names) => {
     expect(optionsFor(command).map((o) => o.name)).toEqual(names);
   });
 
-  it('every has every timer option but --late', () => {
+  it('every has every timer option but those of at (--late), calendars (--persistent) and retry (--attempts, --backoff)', () => {
+    const others = ['late', 'persistent', 'attempts', 'backoff'];
     const names = optionsFor('every').map((o) => o.name);
-    for (const o of OPTIONS.filter((o) => o.scope === 'timer' && o.name !== 'late')) expect(names).toContain(o.name);
-    expect(names).not.toContain('late');
+    for (const o of OPTIONS.filter((o) => o.scope === 'timer' && !others.includes(o.name))) expect(names).toContain(o.name);
+    for (const name of others) expect(names).not.toContain(name);
   });
 });
 

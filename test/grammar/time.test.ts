@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { MAX_NS } from '../../src/grammar/duration.js';
-import { formatInstant, parseTime } from '../../src/grammar/time.js';
+import { formatInstant, formatZoned, parseTime } from '../../src/grammar/time.js';
 
 const MS = 1_000_000n;
 const S = 1_000_000_000n;
@@ -284,3 +284,29 @@ function nsOf(iso: string): bigint {
   const [, whole = '', frac = ''] = match;
   return BigInt(Date.parse(`${whole}Z`)) * MS + BigInt(frac.padEnd(9, '0'));
 }
+
+// An ISO instant (Date.parse) as bigint nanoseconds.
+function ns(iso: string): bigint {
+  return BigInt(Date.parse(iso)) * MS;
+}
+
+describe('formatZoned', () => {
+  it.each<[string, string, string]>([
+    ['2027-03-28T01:00:00Z', 'Europe/Berlin', '2027-03-28T03:00:00+02:00'],
+    ['2027-03-28T00:59:59Z', 'Europe/Berlin', '2027-03-28T01:59:59+01:00'],
+    ['2026-01-01T00:00:00Z', 'UTC', '2026-01-01T00:00:00+00:00'],
+    ['2026-01-01T00:00:00.5Z', 'UTC', '2026-01-01T00:00:00.5+00:00'],
+    ['2026-11-01T06:00:00Z', 'America/New_York', '2026-11-01T01:00:00-05:00'],
+    ['2026-06-01T00:00:00Z', 'Asia/Kathmandu', '2026-06-01T05:45:00+05:45'],
+    ['2026-04-04T15:00:00Z', 'Australia/Lord_Howe', '2026-04-05T01:30:00+10:30'],
+  ])('%s in %s', (iso, zone, expected) => {
+    expect(formatZoned(ns(iso), zone)).toBe(expected);
+  });
+
+  it('prints nanoseconds with trailing zeros trimmed', () => {
+    const base = ns('2026-01-01T00:00:00Z');
+    expect(formatZoned(base + 1n, 'UTC')).toBe('2026-01-01T00:00:00.000000001+00:00');
+    expect(formatZoned(base + 420_000_000n, 'UTC')).toBe('2026-01-01T00:00:00.42+00:00');
+    expect(formatZoned(base + 123_456_000n, 'UTC')).toBe('2026-01-01T00:00:00.123456+00:00');
+  });
+});

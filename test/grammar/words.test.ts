@@ -93,8 +93,8 @@ describe('parseWords accepts', () => {
 
 describe('parseWords refuses', () => {
   it.each<[string[], string | RegExp]>([
-    [[], 'missing command (once, every, at, run)'],
-    [['evry', '5s'], 'unknown command "evry" (use once, every, at, run or completion)'],
+    [[], 'missing command (once, every, at, cron, calendar, retry, next, run, export or completion)'],
+    [['evry', '5s'], 'unknown command "evry" (use once, every, at, cron, calendar, retry, next, run, export or completion)'],
     [['--json'], /^unknown command "--json"/],
     [['EVERY', '5s'], /^unknown command "EVERY"/],
     // `--` needs a command after it, and a non-empty one
@@ -162,8 +162,8 @@ describe('parseWords in a table line', () => {
     [['every', '5s', '-v'], 'option --verbose belongs on the command line, not in a table line'],
     [['every', '5s', '--dry-run'], 'option --dry-run belongs on the command line, not in a table line'],
     // only timer commands
-    [['run', 'other.txt'], 'unknown command "run" (use once, every or at)'],
-    [['completion'], 'unknown command "completion" (use once, every or at)'],
+    [['run', 'other.txt'], 'unknown command "run" (use once, every, at, cron or calendar)'],
+    [['completion'], 'unknown command "completion" (use once, every, at, cron or calendar)'],
     // no help in a table
     [['every', '5s', '--help'], 'unknown option "--help"'],
     [['every', '5s', '-h'], 'unknown option "-h"'],

@@ -1,7 +1,9 @@
 // The one way end-to-end tests start timerstack: the real bin/timerstack.js (built dist/), with
-// its exit status, signal, stdout and stderr captured.
+// its exit status, signal, stdout and stderr captured. Every NDJSON event it writes is checked
+// against schema/events.json (helpers/events.ts): one the schema does not know fails the test.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { assertEvents } from './events.js';
 
 export const BIN = fileURLToPath(new URL('../../bin/timerstack.js', import.meta.url));
 
@@ -52,6 +54,13 @@ export function timerstack(args: readonly string[], options: RunOptions = {}): P
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(killer);
+      try {
+        assertEvents(stdout, `timerstack ${args.join(' ')}: stdout`);
+        assertEvents(stderr, `timerstack ${args.join(' ')}: stderr`);
+      } catch (err) {
+        reject(err);
+        return;
+      }
       resolve({ code, signal, stdout, stderr, ms: performance.now() - started, pid: child.pid! });
     });
   });

@@ -42,9 +42,6 @@ const DEFAULTS = {
   killAfterNs: DEFAULT_KILL_AFTER_NS,
   shell: false,
   failFast: false,
-  keepGoing: false,
-  foreground: false,
-  env: [],
 } as const;
 
 describe('buildSpec: once', () => {
@@ -98,7 +95,7 @@ describe('buildSpec: every', () => {
     [['every', '5s', '--foreground', '--', 'x'], { foreground: true }],
     [['every', '5s', '--chdir', '/srv', '--', 'x'], { chdir: '/srv' }],
     [['every', '5s', '--lock', 'l.lock', '--', 'x'], { lock: 'l.lock' }],
-    [['every', '5s', '--env', 'A=1', '--env', 'B=x=y', '--env', 'A=', '--', 'x'], { env: [['A', '1'], ['B', 'x=y'], ['A', '']] }],
+    [['every', '5s', '--env', 'A=1', '--env', 'B=x=y', '--env', 'A=', '--', 'x'], { env: { A: '', B: 'x=y' } }],
     [['every', '5s', '--timeout', '1s', '-s', 'INT', '--', 'x'], { timeoutSignal: 'SIGINT' }],
     [['every', '5s', '--timeout', '1s', '--signal', 'sighup', '--', 'x'], { timeoutSignal: 'SIGHUP' }],
     [['every', '5s', '--timeout', '1s', '-s9', '--', 'x'], { timeoutSignal: 'SIGKILL' }],
@@ -129,8 +126,8 @@ describe('buildSpec: every --align', () => {
     ['12:01:00Z', 0n, ['every', '1m'], { atNs: at('2026-01-15T12:02:00Z') }],
     // local hours: 12:00:30Z is 17:30:30 at +05:30, so the next local hour is 18:00 = 12:30Z
     ['12:00:30Z', 5n * H + 30n * M, ['every', '1h'], { atNs: at('2026-01-15T12:30:00Z') }],
-    // local midnight at -08:00 is 08:00Z
-    ['12:00:30Z', -8n * H, ['every', '1d'], { atNs: at('2026-01-16T08:00:00Z') }],
+    // local midnight at -08:00 is 08:00Z: days follow the zone's calendar (--tz, else TZ)
+    ['12:00:30Z', -8n * H, ['every', '1d', '--tz', 'America/Los_Angeles'], { atNs: at('2026-01-16T08:00:00Z') }],
     // a minute does not care for a whole-hour offset
     ['12:00:30Z', 3n * H, ['every', '1m'], { atNs: at('2026-01-15T12:01:00Z') }],
     // realtime-alarm keeps its clock and the absolute instant

@@ -118,7 +118,7 @@ describe('parseTable', () => {
     ['a: every 1s\nb: every 5x\n', 'timers.txt:2: unknown unit "x" in "5x"'],
     ['\n\nonce\n', 'timers.txt:3: once: missing DURATION'],
     ['every 0s\n', 'timers.txt:1: INTERVAL: must be greater than 0'],
-    ['sometimes 5s\n', 'timers.txt:1: unknown command "sometimes" (use once, every or at)'],
+    ['sometimes 5s\n', 'timers.txt:1: unknown command "sometimes" (use once, every, at, cron or calendar)'],
     ['run x\n', 'timers.txt:1: unknown command "run"'],
     ['backup every 6h\n', 'timers.txt:1: unknown command "backup"'],
     ['every 1s --json\n', 'timers.txt:1: option --json belongs on the command line, not in a table line'],

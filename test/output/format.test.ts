@@ -33,9 +33,11 @@ const run: RunEvent = {
   restarted: false,
   durationMs: 12.3456,
   error: undefined,
+  timeNs: at('2026-01-15T12:00:30.020Z'),
 };
-const skip: SkipEvent = { timer: 'web', tick: 4, skipped: 1, reason: 'overlap' };
-const state: StateEvent = { timer: 'web', tick: 3, skipped: 2, remainingNs: 1500n * MS, intervalNs: 5n * S, running: 1 };
+const skip: SkipEvent = { timer: 'web', timeNs: at('2026-01-15T12:00:35.000Z'), tick: 4, skipped: 1, reason: 'overlap' };
+const clockStep = { timer: 'web', timeNs: at('2026-01-15T12:00:36.000Z') };
+const state: StateEvent = { timer: 'web', timeNs: at('2026-01-15T12:00:37.000Z'), tick: 3, skipped: 2, remainingNs: 1500n * MS, intervalNs: 5n * S, running: 1 };
 
 // Every kind of report through a formatter, as [kind, line].
 function everyLine(f: Formatter): Array<[string, string]> {
@@ -48,7 +50,7 @@ function everyLine(f: Formatter): Array<[string, string]> {
     ['run, timed out', f.run({ ...run, status: 143, signal: 'SIGTERM', timedOut: true })],
     ['run, not started', f.run({ ...run, pid: undefined, status: 127, error: 'command not found: nope' })],
     ['skip', f.skip(skip)],
-    ['clock step', f.clockStep({ timer: 'web' })],
+    ['clock step', f.clockStep(clockStep)],
     ['state', f.state(state)],
     ['state, not armed', f.state({ ...state, remainingNs: undefined, intervalNs: 0n })],
   ];
@@ -98,9 +100,10 @@ describe('jsonFormatter', () => {
 
   it('run: fields, with null for what is not there', () => {
     const event = JSON.parse(jsonFormatter.run(run));
-    expect(Object.keys(event)).toEqual(['event', 'timer', 'tick', 'pid', 'status', 'signal', 'timed_out', 'restarted', 'duration_ms']);
+    expect(Object.keys(event)).toEqual(['event', 'time', 'timer', 'tick', 'pid', 'status', 'signal', 'timed_out', 'restarted', 'duration_ms']);
     expect(event).toEqual({
       event: 'run',
+      time: '2026-01-15T12:00:30.02Z',
       timer: 'web',
       tick: 3,
       pid: 4242,
@@ -126,10 +129,11 @@ describe('jsonFormatter', () => {
   });
 
   it('skip, clock-step and state', () => {
-    expect(JSON.parse(jsonFormatter.skip(skip))).toEqual({ event: 'skip', timer: 'web', tick: 4, skipped: 1, reason: 'overlap' });
-    expect(JSON.parse(jsonFormatter.clockStep({ timer: 'web' }))).toEqual({ event: 'clock-step', timer: 'web' });
+    expect(JSON.parse(jsonFormatter.skip(skip))).toEqual({ event: 'skip', time: '2026-01-15T12:00:35Z', timer: 'web', tick: 4, skipped: 1, reason: 'overlap' });
+    expect(JSON.parse(jsonFormatter.clockStep(clockStep))).toEqual({ event: 'clock-step', time: '2026-01-15T12:00:36Z', timer: 'web' });
     expect(JSON.parse(jsonFormatter.state(state))).toEqual({
       event: 'state',
+      time: '2026-01-15T12:00:37Z',
       timer: 'web',
       tick: 3,
       skipped: 2,
@@ -208,7 +212,7 @@ describe('textFormatter', () => {
   });
 
   it('clock step', () => {
-    expect(plain.clockStep({ timer: 'web' })).toBe('web: the wall clock was set; re-armed for the same wall-clock time');
+    expect(plain.clockStep(clockStep)).toBe('web: the wall clock was set; re-armed for the same wall-clock time');
   });
 
   it.each<[string, Partial<StateEvent>, string]>([

@@ -69,11 +69,11 @@ describe('planObject', () => {
 describe('formatPlan', () => {
   it('as JSON: one parseable line per spec, the same object as planObject', () => {
     const specs = [spec('every', '5s', '--name', 'a'), spec('once', '1s', '--name', 'b')];
-    const lines = formatPlan(specs, true);
+    const lines = formatPlan(specs, true, 1_768_478_400_123_456_789n);
     expect(lines).toHaveLength(2);
     for (const [i, line] of lines.entries()) {
       expect(line).not.toMatch(/\n/);
-      expect(JSON.parse(line)).toEqual(planObject(specs[i]!));
+      expect(JSON.parse(line)).toEqual({ event: 'plan', time: '2026-01-15T12:00:00.123456789Z', ...planObject(specs[i]!) });
     }
   });
 
@@ -94,11 +94,11 @@ describe('formatPlan', () => {
       'timer: every on monotonic, first in 5s, then every 5s, runs "x", overlap restart, timeout 2s, then SIGKILL after 10s',
     ],
   ])('as text: %j', (words, text) => {
-    expect(formatPlan([spec(...words)], false)).toEqual([text]);
+    expect(formatPlan([spec(...words)], false, 0n)).toEqual([text]);
   });
 
   it('prints nothing for no specs', () => {
-    expect(formatPlan([], true)).toEqual([]);
-    expect(formatPlan([], false)).toEqual([]);
+    expect(formatPlan([], true, 0n)).toEqual([]);
+    expect(formatPlan([], false, 0n)).toEqual([]);
   });
 });

@@ -28,8 +28,17 @@ function recorder() {
     tick: (r) => ticks.push({ ...r, arrivedNs: clockNow(CLOCK_REALTIME) }),
     commandTick: (r) => calls.commandTick.push(r),
     run: (r) => calls.run.push(r),
+    attempt: () => {
+      throw new Error('a schedule reports no retry attempts');
+    },
+    giveUp: () => {
+      throw new Error('a schedule reports no retry attempts');
+    },
     skip: (r) => calls.skip.push(r),
     clockStep: (e) => steps.push(e.timer),
+    missed: (e) => steps.push(`missed ${e.timer} ${e.count}`),
+    catchUp: (e) => steps.push(`catch-up ${e.timer} ${e.count}`),
+    problem: (e) => steps.push(`problem ${e.timer}: ${e.message}`),
   };
   return { reporter, ticks, calls, steps };
 }
@@ -187,7 +196,7 @@ describe('Schedule, timers without commands', () => {
     s.start();
     await s.done;
     expect(s.states()).toEqual([
-      { timer: 'timer', tick: expect.any(Number), skipped: 0, remainingNs: undefined, intervalNs: 5n * MS, running: 0 },
+      { timer: 'timer', timeNs: expect.any(BigInt), tick: expect.any(Number), skipped: 0, remainingNs: undefined, intervalNs: 5n * MS, running: 0 },
     ]);
     expect(s.states()[0]!.tick).toBeGreaterThanOrEqual(2);
   });

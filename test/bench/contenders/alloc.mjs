@@ -1,9 +1,9 @@
-// Heap bytes allocated per tick by the real CLI path (main() from dist/cli.js, in this process):
+// Heap bytes allocated per tick by the real CLI path (main() from dist/cli/main.js, in this process):
 // V8's used heap size read at each write, deltas across a scavenge dropped, less the cost of the
 // reading itself. Also CPU µs per tick. Prints one JSON object.   alloc.mjs PERIOD COUNT [--json]
 import { Writable } from 'node:stream';
 import { getHeapStatistics } from 'node:v8';
-import { main } from '../../../dist/cli.js';
+import { main } from '../../../dist/cli/main.js';
 
 const [period, count, ...rest] = process.argv.slice(2);
 const used = () => getHeapStatistics().used_heap_size;

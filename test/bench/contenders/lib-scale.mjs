@@ -1,9 +1,9 @@
-// timerstack's library at scale: N timers on one Loop (dist/loop.js), timer i with period
+// timerstack's library at scale: N timers on one Loop (dist/loop/loop.js), timer i with period
 // BASE_NS + i*STEP_NS, TICKS expirations each, one NDJSON line per expiration written once per
 // wake-up (as the CLI does). On stderr, one JSON object: arming time, CPU after arming,
 // expirations, wall time, peak RSS.   lib-scale.mjs N BASE_NS STEP_NS TICKS
-import { Loop } from '../../../dist/loop.js';
-import { raiseFdLimit } from '../../../dist/native/libc.js';
+import { Loop } from '../../../dist/loop/loop.js';
+import { raiseFdLimit } from '../../../dist/native/fd-limit.js';
 
 const [n, base, step, ticks] = process.argv.slice(2).map(Number);
 raiseFdLimit();

@@ -5,7 +5,7 @@
 //   direct koffi.node.poll on the timerfd itself; read in the callback (no epoll set)
 //   async  epoll_wait(-1) through koffi's .async (a libuv pool thread blocks), then read
 //   sync   epoll_wait(-1) on the main thread (blocks Node: a floor, not a design)
-//   loop   timerstack's Loop (dist/loop.js) with a handler that writes the line
+//   loop   timerstack's Loop (dist/loop/loop.js) with a handler that writes the line
 // Add "fs" as a 4th argument to write with fs.writeSync(1) instead of process.stdout.write.
 // On stderr at the end: {"cpu_us", "wakeups"}, the CPU time between the first and last wake-up.
 import { createRequire } from 'node:module';
@@ -27,7 +27,7 @@ process.on('exit', () => {
 });
 
 if (mode === 'loop') {
-  const { Loop } = await import('../../../dist/loop.js');
+  const { Loop } = await import('../../../dist/loop/loop.js');
   const loop = new Loop();
   const t = loop.add({ interval: period }, (ev) => {
     counted();

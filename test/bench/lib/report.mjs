@@ -63,8 +63,15 @@ export function scaleTable(scale) {
 }
 
 export function startupTable(st, idle) {
-  const rows = Object.values(st.commands).map((c) => [c.label, `${c.median_ms} ms`, `${c.min_ms} ms`, c.ratio === undefined ? '1.00x' : x(c.ratio)]);
-  let text = rows.length ? table([`startup (${st.rounds} alternating rounds)`, 'median', 'min', 'vs node -e 0'], rows) : '';
+  const label = (id) => st.commands[id]?.label ?? id;
+  const rows = Object.values(st.commands).map((c) => [
+    c.label,
+    `${c.median_ms} ms`,
+    `${c.min_ms} ms`,
+    c.ratio === undefined ? '1.00x' : x(c.ratio),
+    c.pair ? `${x(c.pair_ratio)} \`${label(c.pair).replace('timerstack ', '')}\`` : '',
+  ]);
+  let text = rows.length ? table([`startup (${st.rounds} alternating rounds)`, 'median', 'min', 'vs node -e 0', 'vs its pair'], rows) : '';
   if (idle) {
     text += `${text ? '\n\n' : ''}idle: \`once 10s\` ${idle.once10s_cpu_ms} ms CPU − \`once 0\` ${idle.once0_cpu_ms} ms = **${idle.idle_cpu_ms} ms** for a 10 s wait`;
     if (idle.during_wait_cpu_ms !== null) text += ` (of which ${idle.during_wait_cpu_ms} ms between 3 s and 9.7 s into the wait, from /proc schedstat)`;

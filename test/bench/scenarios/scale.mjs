@@ -1,7 +1,7 @@
 // Scale: N timers on one process, timer i with period BASE + i µs, two expirations each, one
 // NDJSON line per expiration. Reports arming time (timers armed per second) and expirations
 // handled per CPU second after arming ("per core": the loop is single-threaded). timerstack is
-// measured through the library (dist/loop.js) and, when `run -` works, through the CLI.
+// measured through the library (dist/loop/loop.js) and, when `run -` works, through the CLI.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';

@@ -13,6 +13,10 @@ export function startupCommands() {
     { id: 'node', label: 'node -e 0', argv: [node, '-e', '0'] },
     { id: 'once0', label: 'timerstack once 0', argv: [node, BIN, 'once', '0'] },
     { id: 'version', label: 'timerstack --version', argv: [node, BIN, '--version'] },
+    // The costs of running a command (the command runner and a posix_spawn) and of help (yargs)
+    // (issue 14's targets: each within 1.5x of the row it is paired with).
+    { id: 'once0cmd', label: 'timerstack once 0 -- true', argv: [node, BIN, 'once', '0', '--', 'true'], pair: 'once0' },
+    { id: 'help', label: 'timerstack --help', argv: [node, BIN, '--help'], pair: 'version' },
   ];
 }
 
@@ -39,10 +43,12 @@ export function startup({ rounds, log }) {
     const ok = times[c.id].filter((x) => Number.isFinite(x));
     const entry = { label: c.label, median_ms: round(median(ok), 1), min_ms: round(Math.min(...ok), 1) };
     if (ok.length < rounds) entry.failures = rounds - ok.length;
-    if (c.id !== 'node') entry.ratio = round(median(times[c.id].map((t, i) => t / times.node[i]).filter(Number.isFinite)), 2);
+    const ratioTo = (id) => round(median(times[c.id].map((t, i) => t / times[id][i]).filter(Number.isFinite)), 2);
+    if (c.id !== 'node') entry.ratio = ratioTo('node');
+    if (c.pair) Object.assign(entry, { pair: c.pair, pair_ratio: ratioTo(c.pair) });
     out.commands[c.id] = entry;
   }
-  log(`  startup: node -e 0 ${out.commands.node.median_ms} ms, once 0 ${out.commands.once0.median_ms} ms (${out.commands.once0.ratio}x), --version ${out.commands.version.median_ms} ms (${out.commands.version.ratio}x)`);
+  log(`  startup: node -e 0 ${out.commands.node.median_ms} ms, once 0 ${out.commands.once0.median_ms} ms (${out.commands.once0.ratio}x), --version ${out.commands.version.median_ms} ms (${out.commands.version.ratio}x), once 0 -- true ${out.commands.once0cmd.median_ms} ms (${out.commands.once0cmd.pair_ratio}x once 0), --help ${out.commands.help.median_ms} ms (${out.commands.help.pair_ratio}x --version)`);
   return out;
 }
 

@@ -1,9 +1,14 @@
 // Durations as the library takes them: a string in timerstack's grammar or bigint nanoseconds.
 import { UsageError } from '../errors.js';
-import { parseDuration } from '../grammar/duration.js';
+import { parseDuration } from './duration.js';
 
+/**
+ * A duration as the library takes it: a string in timerstack's grammar (`'250ms'`, `'1h30m'`,
+ * `'PT1M30S'`, `'1.5'` seconds …, see `parseDuration`) or a bigint of nanoseconds.
+ */
 export type Duration = string | bigint;
 
+// The nanoseconds of `value`; a bad one is a UsageError naming `what`.
 export function toNs(value: Duration, what: string): bigint {
   if (typeof value === 'bigint') {
     if (value < 0n) throw new UsageError(`${what} must not be negative (got ${value} ns)`, 'EINVAL');
