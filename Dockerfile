@@ -7,11 +7,7 @@ FROM node:20-slim AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --ignore-scripts
-COPY tsconfig.json ./
-COPY scripts ./scripts
-COPY src ./src
-COPY bin ./bin
-COPY man ./man
+COPY . .
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20-slim
@@ -20,6 +16,7 @@ COPY --from=build /src/package.json ./
 COPY --from=build /src/node_modules ./node_modules
 COPY --from=build /src/dist ./dist
 COPY --from=build /src/bin ./bin
+COPY --from=build /src/schema ./schema
 COPY --from=build /src/man ./man
 COPY docker/timers /etc/timerstack/timers
 RUN ln -s /opt/timerstack/bin/timerstack.js /usr/local/bin/timerstack
