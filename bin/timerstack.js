@@ -1,4 +1,7 @@
-#!/usr/bin/env node
+#!/bin/sh
+// 2>/dev/null; TIMERSTACK_CALLER_NOFILE=$(ulimit -Sn) exec node "$0" "$@"
+// (Those two lines are sh: Node raises its open-file soft limit to the hard one before any
+// JavaScript runs, so the caller's is recorded first, for the commands timerstack runs.)
 // A thin launcher: signal handlers first, before anything heavy is loaded; then main, then the end
 // with its status — or by the signal that stopped it.
 //
@@ -59,11 +62,11 @@ const result = await main(process.argv.slice(2), {
   env: process.env,
   signals,
 });
-// A SIGHUP that nothing listened for (--help, --check) ends the process once main is done.
+// A SIGHUP that nothing listened for (--help, --check) ends the process once main is done. As
+// PID 1 a signal with its default action does not end the process: then the status says it.
 const signal = result.signal ?? (held.includes('SIGHUP') ? 'SIGHUP' : undefined);
+process.exitCode = result.code;
 if (signal) {
   process.removeAllListeners(signal);
   process.kill(process.pid, signal);
-} else {
-  process.exitCode = result.code;
 }

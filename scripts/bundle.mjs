@@ -4,9 +4,9 @@
 //    koffi, its one runtime dependency, stays external. Node 20.19+ can require() it (it has no
 //    top-level await), which dist/library.cjs does for CommonJS consumers.
 //  - dist/bin/timerstack.mjs: the CLI (dist/cli/main.js) with chalk bundled in, and beside it
-//    dist/bin/vendor/execa.mjs, yargs.mjs, yaml.mjs and prom-client.mjs, the CLI's other
-//    dependencies bundled whole, loaded only for a command (execa), help (yargs), export
-//    kubernetes (yaml) or --metrics (prom-client). The package's
+//    dist/bin/vendor/yargs.mjs, yaml.mjs and prom-client.mjs, the CLI's other dependencies
+//    bundled whole, loaded only for help (yargs), export kubernetes (yaml) or --metrics
+//    (prom-client). Commands are spawned with posix_spawn through koffi (src/exec/spawn.ts). The package's
 //    runtime dependencies are then what the library needs: koffi. Each output ends with the
 //    licence of every third-party package whose code it holds.
 // Source maps: dist/library.js.map, with the sources inlined (sourcesContent), so it points at
@@ -35,12 +35,11 @@ writeFileSync(
   "'use strict';\n// CommonJS entry: Node 20.19+ loads the ES module build with require().\nmodule.exports = require('./library.js');\n",
 );
 
-// The CLI's own code and chalk in one file (its lazy imports stay lazy inside it); execa and
-// yargs in a file each, loaded only for a command or for help. One file each, not esbuild's
+// The CLI's own code and chalk in one file (its lazy imports stay lazy inside it); yargs in a
+// file of its own, loaded only for help. One file each, not esbuild's
 // finer split: every extra module file costs about 0.5 ms at start-up (measured: 16 chunks made
 // `once 0` ~8 ms slower than one file).
 const VENDOR = {
-  execa: "export * from 'execa';",
   yargs: "export { default } from 'yargs';",
   // export kubernetes, and --metrics: loaded only for them.
   // Both are CommonJS: their names are re-exported one by one (export * of CommonJS gives none).
@@ -71,13 +70,13 @@ const cli = await esbuild.build({
   plugins: [vendorExternal()],
 });
 
-// `import('execa')`, `import('yargs')`, `import('yaml')` and `import('prom-client')` in the CLI
+// `import('yargs')`, `import('yaml')` and `import('prom-client')` in the CLI
 // load the vendor files.
 function vendorExternal() {
   return {
     name: 'vendor-external',
     setup(build) {
-      build.onResolve({ filter: /^(execa|yargs|yaml|prom-client)$/ }, (args) => ({ path: `./vendor/${args.path}.mjs`, external: true }));
+      build.onResolve({ filter: /^(yargs|yaml|prom-client)$/ }, (args) => ({ path: `./vendor/${args.path}.mjs`, external: true }));
     },
   };
 }

@@ -63,10 +63,10 @@ export class PlatformError extends TimerstackError {
 // README and the man page list the same statuses.
 export const EXIT_STATUSES: ReadonlyArray<readonly [status: string, meaning: string]> = [
   ['0', 'done: the time came, or a limit (--count, --for, --until) was reached, or retry\'s command succeeded; also when the reader of standard output went away'],
-  ['N', 'once and at with a COMMAND, every with --fail-fast or --exit-on-error, and retry when it gave up: the command\'s own status'],
+  ['N', 'once and at with a COMMAND, every with --fail-fast or --exit-on-error, and retry when it gave up: the command\'s own status; every also ends with 126 or 127 when its first run cannot start (unless --keep-going)'],
   ['124', 'the command timed out (--timeout), or retry --for ran out; 137 if it then needed SIGKILL'],
   ['125', 'timerstack itself failed (also: standard output or error could not be written), or a usage error (nothing was armed or run), or the command could not be started'],
   ['126', 'the command is not executable'],
   ['127', 'the command was not found'],
-  ['128+N', 'stopped by signal N (130 SIGINT, 143 SIGTERM, 129 SIGHUP), or the command was killed by it'],
+  ['128+N', 'stopped by signal N (130 SIGINT, 143 SIGTERM, 129 SIGHUP, 131 SIGQUIT…), or the command was killed by it'],
 ];

@@ -12,6 +12,7 @@ import { version, type ExitResult, type Io, type OutputMode } from './io.js';
 import { wallNow } from './now.js';
 import { refuseNonUtf8 } from './argv-bytes.js';
 import { Outlets } from './outlets.js';
+import { checkCommands, commandWarnings } from './preflight.js';
 import { startSchedule } from './serve.js';
 
 export type { ExitResult, Io, OutputMode } from './io.js';
@@ -84,9 +85,12 @@ async function dispatch(argv: readonly string[], io: Io, outlets: Outlets): Prom
   }
   if (words.options.has('dry-run')) {
     for (const text of formatPlan([spec], mode.json, now.nowNs)) outlets.out.line(text);
+    for (const text of commandWarnings([{ where: spec.name, spec }], io.env)) outlets.err.line(`timerstack: ${text}`);
     return { code: EXIT.ok };
   }
-  return startSchedule([spec], mode, io, outlets, { countdown: kindOf(spec.kind).single && !spec.forever });
+  checkCommands([spec]);
+  const single = kindOf(spec.kind).single;
+  return startSchedule([spec], mode, io, outlets, { countdown: single && !spec.forever, stdin: single, init: words.options.has('init') });
 }
 
 async function help(io: Io, outlets: Outlets, topic: CommandName | undefined): Promise<ExitResult> {

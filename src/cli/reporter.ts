@@ -27,7 +27,8 @@ export function makeReporter(
     },
     run: (e) => {
       if (readerLeft()) return;
-      if (mode.verbose || (e.status !== 0 && !mode.quiet)) toErr(err.run(e));
+      // A run timerstack ended itself (--overlap restart) did not fail.
+      if (mode.verbose || (e.status !== 0 && !e.restarted && !mode.quiet)) toErr(err.run(e));
     },
     skip: (e) => {
       if (!readerLeft()) toErr(err.skip(e));

@@ -16,6 +16,8 @@ import { wallNow } from './now.js';
 import type { Outlets } from './outlets.js';
 import { startSchedule, type ScheduleControl, type ServeOptions } from './serve.js';
 import { readTableFile, readTableStream } from './table-reader.js';
+import { checkCommands, commandWarnings } from './preflight.js';
+import { STOP_SIGNALS } from './stop-signals.js';
 
 // A system crontab (cronie's: /etc/crontab and the files in /etc/cron.d) names a user after the
 // time fields; timerstack runs commands as itself, so it needs to know who that is.
@@ -48,15 +50,21 @@ export async function runTable(words: ParsedWords, mode: OutputMode, io: Io, out
 
   if (words.options.has('check')) {
     for (const text of formatPlan(specs, mode.json, now.nowNs)) outlets.out.line(text);
+    const source = fromStdin ? 'stdin' : file;
+    const where = entries.map((e) => ({ where: `${source}:${e.line}: ${e.name}`, spec: e.spec }));
+    for (const text of commandWarnings(where, io.env)) outlets.err.line(`timerstack: ${text}`);
     return { code: EXIT.ok };
   }
-  if (fromStdin) return startSchedule(specs, mode, io, outlets);
+  checkCommands(specs);
+  const init = words.options.has('init');
+  if (fromStdin) return startSchedule(specs, mode, io, outlets, { init });
 
   const reloader = new Reloader(file, entries, mode.json, tableOpts);
   let detach: (() => void) | undefined;
   const options: ServeOptions = {
-    stopSignals: ['SIGINT', 'SIGTERM'],
+    stopSignals: STOP_SIGNALS.filter((s) => s !== 'SIGHUP'),
     commands: true,
+    init,
     attach: (control) => {
       const onHup = () => reloader.reload(control);
       io.signals.on('SIGHUP', onHup);

@@ -1,6 +1,6 @@
 // Serving specs: the wiring of loop, schedule, sinks and signals for one process, and how the
-// process should end. Heavy modules (koffi, execa, chalk's formatters) are loaded here, when a
-// timer is about to be armed, not for --help or --version.
+// process should end. Heavy modules (koffi, the command runner, chalk's formatters) are loaded
+// here, when a timer is about to be armed, not for --help or --version.
 import { constants as osConstants } from 'node:os';
 import { Chalk } from 'chalk';
 import { EXIT, TimerstackError } from '../errors.js';
@@ -15,6 +15,7 @@ import type { MissedRange } from '../kinds/wall-clock.js';
 import type { RunnerFactory, Schedule, ScheduleOptions } from '../supervise/schedule.js';
 import type { Supervisor } from '../supervise/supervisor.js';
 import { colorLevel, type ExitResult, type Io, type OutputMode } from './io.js';
+import { watchJobControl } from './job-control.js';
 import { wallNow } from './now.js';
 import type { Outlets } from './outlets.js';
 import { ownStdout } from './own-stdout.js';
@@ -31,6 +32,10 @@ export interface ServeOptions {
   commands?: boolean;
   // Called with the running schedule (the table command hooks SIGHUP reloads here).
   attach?: (control: ScheduleControl) => void;
+  // Commands read timerstack's stdin (a lone once or at); else /dev/null.
+  stdin?: boolean;
+  // --init, or PID 1: reap every orphan, commands or not.
+  init?: boolean;
   // Instead of the reporter the output mode chooses (--watch draws the screen itself).
   reporter?: Reporter;
   // Capture each run's stdout and stderr into its result (--watch).
@@ -48,19 +53,22 @@ export interface ScheduleControl {
 // Arms the specs, reports on the streams, and resolves with how the process should end.
 export async function startSchedule(specs: TimerSpec[], mode: OutputMode, io: Io, outlets: Outlets, options: ServeOptions = {}): Promise<ExitResult> {
   const retrying = specs.length === 1 && specs[0]!.kind === 'retry';
-  const [{ Loop }, { Schedule }, { raiseFdLimit }, retry] = await Promise.all([
+  const [{ Loop }, { Schedule }, { raiseFdLimit, adoptCallerFdSoftLimit }, retry] = await Promise.all([
     import('../loop/loop.js'),
     import('../supervise/schedule.js'),
     import('../native/fd-limit.js'),
     retrying ? import('../supervise/retry.js') : undefined,
   ]);
+  // Commands get the caller's soft limit back (bin/ recorded it before Node raised it).
+  adoptCallerFdSoftLimit(io.env);
   raiseFdLimit();
+  if (options.init || process.pid === 1) (await import('../exec/reaper.js')).adoptOrphans();
   const errChalk = new Chalk({ level: colorLevel(io.env, io.stderr.isTTY, mode.color) });
   const out: Formatter = mode.json ? jsonFormatter : textFormatter(new Chalk({ level: colorLevel(io.env, io.stdout.isTTY, mode.color) }));
   const err: Formatter = mode.json ? jsonFormatter : textFormatter(errChalk);
   const toErr = (text: string) => outlets.err.line(mode.json ? text : `timerstack: ${text}`);
   const commands = options.commands || specs.some((s) => s.command);
-  const makeRunner = await runnerFactory(commands, io.env, options.capture ?? false);
+  const makeRunner = await runnerFactory(commands, io.env, { capture: options.capture ?? false, passStdin: options.stdin === true });
 
   // Commands share stdout: events then go through a non-blocking description of its own.
   const own = commands ? ownStdout(io.stdout) : undefined;
@@ -84,6 +92,7 @@ export async function startSchedule(specs: TimerSpec[], mode: OutputMode, io: Io
   const stops = watchStops(io, running, options.stopSignals ?? STOP_SIGNALS, () => {
     for (const state of running.states()) toErr(err.state(state));
   });
+  const unwatchJobs = watchJobControl(io, running);
   try {
     running.start();
     if (table) options.attach?.({ schedule: table, loop, reporter, formatter: err, stderr: toErr });
@@ -93,6 +102,7 @@ export async function startSchedule(specs: TimerSpec[], mode: OutputMode, io: Io
     return { code: outlets.readerLeft ? EXIT.ok : end.status };
   } finally {
     output.detach();
+    unwatchJobs();
     stops.detach();
     loop.close();
     await metrics?.close();
@@ -115,16 +125,18 @@ async function persistence(specs: readonly TimerSpec[]): Promise<ScheduleOptions
   return { stamps: fileStamps, catchUps, startedNs: nowNs };
 }
 
-// The factory of command runners, with execa loaded before arming (so the first run is not late
-// by the time it takes to load); without commands, nothing is loaded.
-async function runnerFactory(needed: boolean, env: NodeJS.ProcessEnv, capture: boolean): Promise<RunnerFactory> {
+// The factory of command runners, loaded before arming (so the first run is not late by the time
+// it takes to load); without commands, nothing is loaded. A terminal on stdin is passed only with
+// --foreground: outside the terminal's foreground group a read would stop the command (SIGTTIN).
+async function runnerFactory(needed: boolean, env: NodeJS.ProcessEnv, { capture, passStdin }: { capture: boolean; passStdin: boolean }): Promise<RunnerFactory> {
   if (!needed) return () => { throw new Error('no command runner was loaded'); };
-  const { CommandRunner, loadExeca } = await import('../exec/runner.js');
+  let loaded: [typeof import('../exec/runner.js'), typeof import('node:tty')];
   try {
-    await loadExeca();
+    loaded = await Promise.all([import('../exec/runner.js'), import('node:tty')]);
   } catch (err) {
-    throw await loadFailure('execa', err);
+    throw await loadFailure('the command runner', err);
   }
+  const [{ CommandRunner }, { isatty }] = loaded;
   return (spec, hooks) =>
     new CommandRunner({
       timer: spec.name,
@@ -132,7 +144,12 @@ async function runnerFactory(needed: boolean, env: NodeJS.ProcessEnv, capture: b
       shell: spec.shell,
       overlap: spec.overlap,
       ...(spec.timeoutNs !== undefined ? { timeoutNs: spec.timeoutNs } : {}),
+      ...(spec.timeoutSignal !== undefined ? { timeoutSignal: spec.timeoutSignal } : {}),
+      ...(spec.chdir !== undefined ? { cwd: spec.chdir } : {}),
+      ...(spec.lock !== undefined ? { lockFile: spec.lock } : {}),
       killAfterNs: spec.killAfterNs,
+      foreground: spec.foreground ?? false,
+      stdin: spec.foreground || (passStdin && !isatty(0)) ? 'inherit' : 'null',
       schedule: hooks.schedule,
       onResult: hooks.onResult,
       onSkip: hooks.onSkip,

@@ -3,7 +3,7 @@ import { formatInstant } from '../grammar/time.js';
 import type { TickContext } from './result.js';
 
 // The child's environment: the base one, the timer's own variables (a crontab's NAME=value
-// lines), plus exactly the four TIMERSTACK_* variables.
+// lines, then --env), plus exactly the four TIMERSTACK_* variables.
 export function commandEnv(base: NodeJS.ProcessEnv, ctx: TickContext, extra?: Readonly<Record<string, string>>): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(base)) if (value !== undefined) env[key] = value;

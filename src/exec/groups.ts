@@ -1,6 +1,8 @@
-// Signals by name and number, and signalling a whole process group (each run leads its own).
+// Signals by name and number, signalling a whole process group (each run leads its own), and
+// finding the members of a group in /proc.
 import { readFileSync, readdirSync } from 'node:fs';
 import { constants } from 'node:os';
+import { childrenOf } from '../native/process.js';
 
 const numbers = constants.signals as Readonly<Record<string, number>>;
 
@@ -34,18 +36,53 @@ export function killGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
 // never reaps (many containers) would make the group look alive forever.
 export function groupAlive(pgid: number): boolean {
   if (!killGroup(pgid, 0)) return false;
+  return procPids().some((pid) => isLiveMember(procStat(pid), pgid));
+}
+
+// Every pid in /proc (empty where /proc is missing).
+export function procPids(): number[] {
   let entries: string[];
   try {
     entries = readdirSync('/proc');
   } catch {
-    return true;
+    return [];
   }
+  const out: number[] = [];
   for (const entry of entries) {
-    if (entry.charCodeAt(0) < 48 || entry.charCodeAt(0) > 57) continue;
-    const stat = procStat(Number(entry));
-    if (stat && stat.pgrp === pgid && stat.state !== 'Z' && stat.state !== 'X') return true;
+    const c = entry.charCodeAt(0);
+    if (c >= 48 && c <= 57) out.push(Number(entry));
   }
-  return false;
+  return out;
+}
+
+function isLiveMember(stat: ProcStat | undefined, pgid: number): boolean {
+  return stat !== undefined && stat.pgrp === pgid && stat.state !== 'Z' && stat.state !== 'X';
+}
+
+// The live processes of group `pgid` other than `pgid` itself. `children` are this process's
+// children when it is a subreaper (then every process a run left behind is among its
+// descendants): members are looked for among them first, and below the children that are not
+// members only when none is (a member under a process that left the group). Without
+// `children`, all of /proc is read.
+export function groupMembers(pgid: number, children: readonly number[] | undefined, skip: (stat: ProcStat) => boolean): number[] {
+  if (!children) return procPids().filter((pid) => pid !== pgid && isLiveMember(procStat(pid), pgid));
+  const found: number[] = [];
+  const others: number[] = [];
+  for (const pid of children) {
+    if (pid === pgid) continue;
+    const stat = procStat(pid);
+    if (isLiveMember(stat, pgid)) found.push(pid);
+    else if (stat && !skip(stat)) others.push(pid);
+  }
+  if (found.length > 0) return found;
+  for (let pid = others.pop(); pid !== undefined; pid = others.pop()) {
+    for (const child of childrenOf(pid) ?? []) {
+      const stat = procStat(child);
+      if (isLiveMember(stat, pgid)) found.push(child);
+      else if (stat && !skip(stat)) others.push(child);
+    }
+  }
+  return found;
 }
 
 export interface ProcStat {

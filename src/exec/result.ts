@@ -23,6 +23,8 @@ export interface RunResult {
   exitCode: number | undefined;
   signal: string | undefined;
   timedOut: boolean;
+  // Ended by timerstack's own SIGTERM for --overlap restart: not a failure of the command.
+  restarted?: boolean;
   durationMs: number;
   error: string | undefined;
   // What it wrote on stdout and stderr, when the runner captures it (--watch).
@@ -30,8 +32,8 @@ export interface RunResult {
 }
 
 // Why a tick did not run: the command was still running (overlap), one tick already waited
-// (queue-full), or timerstack was stopping.
-export type SkipReason = 'overlap' | 'queue-full' | 'stopping';
+// (queue-full), timerstack was stopping, or another run held the --lock file (locked).
+export type SkipReason = 'overlap' | 'queue-full' | 'stopping' | 'locked';
 
 // How a process ended, before it is turned into a status.
 export interface ProcessEnd {

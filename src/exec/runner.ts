@@ -1,18 +1,21 @@
 // One run of a command per timer tick: an overlap policy, per-run timeouts on the loop's own
-// timers, signals to whole process groups, and every outcome reported as data (RunResult).
-import { performance } from 'node:perf_hooks';
+// timers, signals to whole process groups, and every outcome reported as data (RunResult). A
+// run's group is followed until it is empty, after its command has exited too: timerstack never
+// ends while a group it started has members (see idle() and stop()).
 import { commandEnv, commandLine } from './command-line.js';
-import { groupAlive, killGroup } from './groups.js';
+import { signalNumber } from './groups.js';
 import type { OverlapPolicy } from './overlap.js';
-import { oneLine, startError, statusOf, type ProcessEnd, type RunResult, type SkipReason, type TickContext } from './result.js';
-import { OutputCapture } from './capture.js';
-import { loadExeca, loadedExeca, spawnCommand, type Execa, type Subprocess } from './spawn.js';
+import { adoptOrphans, reapOrphans } from './reaper.js';
+import { statusOf, type ProcessEnd, type RunResult, type SkipReason, type TickContext } from './result.js';
+import { Run, type RunPlan } from './run.js';
 
 export type { OverlapPolicy } from './overlap.js';
 export type { ProcessEnd, RunResult, SkipReason, TickContext } from './result.js';
 export { commandEnv, commandLine } from './command-line.js';
 export { statusOf } from './result.js';
-export { loadExeca } from './spawn.js';
+
+const SIGTERM = 15;
+const SIGKILL = 9;
 
 export interface CommandOptions {
   timer: string;
@@ -20,51 +23,72 @@ export interface CommandOptions {
   shell: boolean;
   overlap: OverlapPolicy;
   timeoutNs?: bigint;
+  // What --timeout sends (default SIGTERM).
+  timeoutSignal?: NodeJS.Signals;
   killAfterNs: bigint;
   schedule: (delayNs: bigint, fn: () => void) => () => void;
   onStart?: (tick: number, pid: number | undefined) => void;
   onResult: (result: RunResult) => void;
   onSkip: (ctx: TickContext, reason: SkipReason) => void;
   env?: NodeJS.ProcessEnv;
+  // Variables set for the command on top of `env` (a crontab's NAME=value lines, --env).
+  extraEnv?: Readonly<Record<string, string>>;
   // Capture each run's stdout and stderr (one pipe) into its result instead of passing them on.
   capture?: boolean;
-  // The shell for `shell` (default /bin/sh), variables added to the environment, and text for the
-  // command's standard input (a crontab job's).
+  // The shell for `shell` (default /bin/sh: a crontab's SHELL=), and text for the command's
+  // standard input (a crontab job's).
   shellPath?: string;
-  extraEnv?: Readonly<Record<string, string>>;
   input?: string;
-}
-
-interface Run {
-  ctx: TickContext;
-  state: 'loading' | 'running' | 'dropped';
-  pid: number | undefined;
-  startedAt: number;
-  timedOut: boolean;
-  // Set once we have signalled its group (timeout, restart, stop): the SIGKILL deadline.
-  cancelKill: (() => void) | undefined;
-  cancelTimeout: (() => void) | undefined;
-  capture: OutputCapture | undefined;
+  cwd?: string;
+  // The command reads timerstack's stdin (else /dev/null).
+  stdin?: 'inherit' | 'null';
+  // --foreground: the command stays in timerstack's process group (the terminal's foreground
+  // job); only it is signalled, not what it starts.
+  foreground?: boolean;
+  lockFile?: string;
 }
 
 export class CommandRunner {
   private readonly options: CommandOptions;
+  private readonly plan: RunPlan | undefined;
+  // Runs whose command is still running.
   private readonly runs = new Set<Run>();
-  // Runs waiting for execa to load, in tick order.
-  private readonly unspawned: Run[] = [];
+  // Runs whose command has exited but whose group still has members.
+  private readonly lingering = new Set<Run>();
   // The one tick waiting for the active run to end (queue and restart).
   private waiting: TickContext | undefined;
-  // Groups whose leader has ended but whose other members were still alive after our signal:
-  // they get SIGKILL at the deadline armed with that signal.
-  private readonly lingering = new Set<Run>();
   private stopping = false;
+  // Set once no tick will come (idle() was asked): what is left of earlier runs is ended.
+  private ending = false;
+  // Lingering runs already sent SIGTERM for that reason.
+  private readonly released = new WeakSet<Run>();
   private idleWaiters: Array<() => void> = [];
   private drainWaiters: Array<() => void> = [];
 
   constructor(options: CommandOptions) {
     this.options = options;
+    const line = commandLine(options.argv, options.shell, options.shellPath);
+    if (line) {
+      this.plan = {
+        file: line[0],
+        args: line[1],
+        stdin: options.stdin ?? 'null',
+        ownGroup: !options.foreground,
+        timeoutSignal: signalNumber(options.timeoutSignal ?? 'SIGTERM') ?? SIGTERM,
+        killAfterNs: options.killAfterNs,
+        schedule: options.schedule,
+        ...(options.timeoutNs !== undefined ? { timeoutNs: options.timeoutNs } : {}),
+        ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
+        ...(options.lockFile !== undefined ? { lockFile: options.lockFile } : {}),
+        ...(options.capture ? { capture: true } : {}),
+        ...(options.input !== undefined ? { input: options.input } : {}),
+      };
+    }
+    // What a command leaves behind is re-parented here, not to PID 1, and reaped here.
+    adoptOrphans();
   }
 
+  // Commands running now (their group's leader has not exited).
   get active(): number {
     return this.runs.size;
   }
@@ -73,6 +97,8 @@ export class CommandRunner {
   // fails, or cannot even start, is reported through onResult.
   trigger(ctx: TickContext): void {
     if (this.stopping) return this.skip(ctx, 'stopping');
+    // An exit not yet read from its pidfd must not count as a running command.
+    for (const run of [...this.runs]) run.poll();
     const busy = this.runs.size > 0;
     switch (this.options.overlap) {
       case 'parallel':
@@ -90,28 +116,44 @@ export class CommandRunner {
         const superseded = this.waiting;
         this.waiting = ctx;
         if (superseded) this.skip(superseded, 'overlap');
-        for (const run of [...this.runs]) this.terminate(run, 'SIGTERM', 'overlap');
+        for (const run of [...this.runs]) run.terminate(SIGTERM, 'restart');
         this.next();
         return;
       }
     }
   }
 
-  // Relays `signal` to every running group, drops what waits, and resolves once every run has
-  // ended and been reaped (SIGKILL for any group still alive killAfterNs after the signal).
+  // Relays `signal` to every group it started (running or lingering), drops what waits, and
+  // resolves once every group is empty (SIGKILL for any still there killAfterNs later).
   stop(signal: NodeJS.Signals): Promise<void> {
     this.stopping = true;
     const waiting = this.waiting;
     this.waiting = undefined;
     if (waiting) this.skip(waiting, 'stopping');
-    for (const run of [...this.runs]) this.terminate(run, signal, 'stopping');
+    const signo = signalNumber(signal) ?? SIGTERM;
+    for (const run of [...this.runs, ...this.lingering]) run.terminate(signo, 'stop');
     const drained = new Promise<void>((resolve) => this.drainWaiters.push(resolve));
     this.settle();
     return drained;
   }
 
-  // Resolves when nothing is running or queued.
+  // SIGKILL to every group at once (a second stop signal).
+  killNow(): void {
+    for (const run of [...this.runs, ...this.lingering]) run.relay(SIGKILL);
+  }
+
+  // Sends a signal to every group without ending anything (SIGTSTP, SIGCONT for job control).
+  relay(signal: NodeJS.Signals): void {
+    const signo = signalNumber(signal);
+    if (signo === undefined) return;
+    for (const run of [...this.runs, ...this.lingering]) run.relay(signo);
+  }
+
+  // Resolves when nothing runs or waits and every group it started is empty. Asked once no tick
+  // will come: the members left in earlier runs' groups then get SIGTERM (SIGKILL killAfterNs
+  // later), so that nothing a run started outlives timerstack.
   idle(): Promise<void> {
+    this.ending = true;
     const idle = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     this.settle();
     return idle;
@@ -122,127 +164,51 @@ export class CommandRunner {
   }
 
   private launch(ctx: TickContext): void {
-    const run: Run = {
-      ctx,
-      state: 'loading',
-      pid: undefined,
-      startedAt: 0,
-      timedOut: false,
-      cancelKill: undefined,
-      cancelTimeout: undefined,
-      capture: undefined,
-    };
-    this.runs.add(run);
-    const execa = loadedExeca();
-    if (execa && this.unspawned.length === 0) return this.spawn(run, execa);
-    this.unspawned.push(run);
-    if (this.unspawned.length > 1) return;
-    loadExeca().then(
-      (execa) => {
-        for (let r = this.unspawned.shift(); r; r = this.unspawned.shift()) if (r.state === 'loading') this.spawn(r, execa);
-      },
-      (err: unknown) => {
-        for (let r = this.unspawned.shift(); r; r = this.unspawned.shift()) {
-          if (r.state === 'loading') this.finish(r, { errorCode: 'EEXECA' }, `cannot load execa: ${oneLine(err)}`);
-        }
-      },
-    );
-  }
-
-  private spawn(run: Run, execa: Execa): void {
-    run.state = 'running';
-    run.startedAt = performance.now();
-    const line = commandLine(this.options.argv, this.options.shell, this.options.shellPath);
-    if (!line) {
-      this.options.onStart?.(run.ctx.tick, undefined);
-      return this.finish(run, { errorCode: 'EINVAL' }, 'no command given');
+    if (!this.plan) {
+      this.options.onStart?.(ctx.tick, undefined);
+      return this.report(ctx, { errorCode: 'EINVAL' }, 'no command given', undefined, 0, false, undefined);
     }
-    const [file, args] = line;
-    let subprocess: Subprocess;
-    try {
-      if (this.options.capture) run.capture = new OutputCapture();
-      const env = commandEnv(this.options.env ?? process.env, run.ctx, this.options.extraEnv);
-      subprocess = spawnCommand(execa, file, args, env, { input: this.options.input, outputFd: run.capture?.writeFd });
-      run.capture?.spawned();
-    } catch (err) {
-      this.options.onStart?.(run.ctx.tick, undefined);
-      return this.finish(run, { errorCode: (err as NodeJS.ErrnoException).code ?? 'EEXECA' }, oneLine(err));
-    }
-    run.pid = subprocess.pid;
-    if (run.pid !== undefined && this.options.timeoutNs !== undefined) {
-      run.cancelTimeout = this.options.schedule(this.options.timeoutNs, () => {
-        run.cancelTimeout = undefined;
-        if (run.state !== 'running' || run.cancelKill) return;
-        run.timedOut = true;
-        this.terminate(run, 'SIGTERM', 'overlap');
-      });
-    }
-    this.options.onStart?.(run.ctx.tick, run.pid);
-    subprocess.then(
-      (result) => {
-        const r = result as { exitCode?: number; signal?: string; failed?: boolean; code?: string; originalMessage?: string; message?: string };
-        const started = run.pid !== undefined;
-        if (!started || (r.exitCode === undefined && r.signal === undefined)) {
-          const code = r.code ?? 'EEXECA';
-          return this.finish(run, { errorCode: code }, startError(file, code, r.originalMessage ?? r.message));
-        }
-        this.finish(run, { exitCode: r.exitCode, signal: r.signal, timedOut: run.timedOut }, undefined);
-      },
-      (err: unknown) => this.finish(run, { errorCode: 'EEXECA' }, oneLine(err)),
-    );
-  }
-
-  // Signals a run's group, arming SIGKILL for killAfterNs later; a run not yet started is
-  // dropped and reported as skipped.
-  private terminate(run: Run, signal: NodeJS.Signals, reason: 'overlap' | 'stopping'): void {
-    if (run.state === 'loading') {
-      run.state = 'dropped';
-      this.runs.delete(run);
-      this.skip(run.ctx, reason);
-      return;
-    }
-    if (run.state !== 'running' || run.pid === undefined) return;
-    run.cancelTimeout?.();
-    run.cancelTimeout = undefined;
-    // A second signal for the same run only from stop() (e.g. a relayed SIGINT after a timeout).
-    if (run.cancelKill && reason !== 'stopping') return;
-    killGroup(run.pid, signal);
-    const pgid = run.pid;
-    run.cancelKill ??= this.options.schedule(this.options.killAfterNs, () => {
-      run.cancelKill = undefined;
-      killGroup(pgid, 'SIGKILL');
-      if (this.lingering.delete(run)) this.settle();
+    const run = new Run(ctx, this.plan, {
+      exited: (r, end, error, output) => this.exited(r, end, error, output),
+      gone: (r) => this.gone(r),
     });
+    this.runs.add(run);
+    const env = commandEnv(this.options.env ?? process.env, ctx, this.options.extraEnv);
+    const outcome = run.start(env);
+    if (outcome === 'locked') {
+      this.runs.delete(run);
+      return this.skip(ctx, 'locked');
+    }
+    if (outcome === 'started') this.options.onStart?.(ctx.tick, run.pid);
   }
 
-  private finish(run: Run, end: ProcessEnd, error: string | undefined): void {
-    run.cancelTimeout?.();
-    run.cancelTimeout = undefined;
-    run.state = 'dropped';
+  private exited(run: Run, end: ProcessEnd, error: string | undefined, output: string | undefined): void {
+    if (run.pid === undefined) this.options.onStart?.(run.ctx.tick, undefined);
     this.runs.delete(run);
-    // The leader has ended; other members of a group we signalled still get their SIGKILL.
-    if (run.cancelKill) {
-      if (run.pid !== undefined && groupAlive(run.pid)) this.lingering.add(run);
-      else {
-        run.cancelKill();
-        run.cancelKill = undefined;
-      }
-    }
-    const durationMs = run.startedAt === 0 ? 0 : Math.round((performance.now() - run.startedAt) * 1000) / 1000;
-    const output = run.capture?.finish();
+    if (run.state !== 'gone') this.lingering.add(run);
+    this.report(run.ctx, end, error, run.pid, run.durationMs, run.restarted, output);
+    this.next();
+  }
+
+  private gone(run: Run): void {
+    this.lingering.delete(run);
+    this.settle();
+  }
+
+  private report(ctx: TickContext, end: ProcessEnd, error: string | undefined, pid: number | undefined, durationMs: number, restarted: boolean, output: string | undefined): void {
     this.options.onResult({
-      timer: run.ctx.timer,
-      tick: run.ctx.tick,
-      pid: run.pid,
+      timer: ctx.timer,
+      tick: ctx.tick,
+      pid,
       status: statusOf(end),
       exitCode: end.exitCode,
       signal: end.signal,
       timedOut: end.timedOut ?? false,
+      restarted,
       durationMs,
       error,
       ...(output !== undefined ? { output } : {}),
     });
-    this.next();
   }
 
   // Starts the waiting tick once nothing runs, then wakes idle() and stop() waiters.
@@ -257,13 +223,21 @@ export class CommandRunner {
 
   private settle(): void {
     if (this.runs.size > 0 || this.waiting) return;
+    if (this.ending && !this.stopping) {
+      for (const run of this.lingering) {
+        if (this.released.has(run)) continue;
+        this.released.add(run);
+        run.terminate(SIGTERM, 'stop');
+      }
+    }
+    if (this.lingering.size > 0) return;
+    // A member that died just before its group was found empty may be a zombie here still.
+    if (this.idleWaiters.length > 0 || this.drainWaiters.length > 0) reapOrphans();
     const idle = this.idleWaiters;
     this.idleWaiters = [];
     for (const resolve of idle) resolve();
-    if (this.lingering.size > 0) return;
     const drained = this.drainWaiters;
     this.drainWaiters = [];
     for (const resolve of drained) resolve();
   }
 }
-

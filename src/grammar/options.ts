@@ -8,6 +8,9 @@ import { parseBackoff } from './backoff.js';
 import { parseDuration } from './duration.js';
 import { timerName } from './name.js';
 import { quote } from './quote.js';
+import { constants as osConstants } from 'node:os';
+
+const osSignals = osConstants.signals;
 import { checkZone } from './zone.js';
 
 export type CommandName = 'once' | 'every' | 'at' | 'cron' | 'calendar' | 'retry' | 'run' | 'next' | 'export' | 'completion';
@@ -17,7 +20,7 @@ export type TimerCommand = 'once' | 'every' | 'at' | 'cron' | 'calendar' | 'retr
 // it succeeds, on the command line only).
 export const TIMER_COMMANDS: readonly TimerCommand[] = ['once', 'every', 'at', 'cron', 'calendar'];
 
-export type OptionType = 'duration' | 'time' | 'count' | 'choice' | 'string' | 'zone' | 'file' | 'flag';
+export type OptionType = 'duration' | 'time' | 'count' | 'choice' | 'string' | 'zone' | 'file' | 'flag' | 'signal';
 
 export interface OptionDef<T = unknown> {
   name: string;
@@ -32,6 +35,8 @@ export interface OptionDef<T = unknown> {
   // process options shape the whole process's output (command line only).
   commands: readonly CommandName[];
   scope: 'timer' | 'process';
+  // Given more than once, every value counts (--env A=1 --env B=2); else the last one does.
+  repeatable?: boolean;
   describe: string;
   // The value from its text; throws a UsageError that does not name the option (the caller
   // prefixes "--name: "). A time is parsed where the clock is known, so its parser keeps the text.
@@ -80,6 +85,36 @@ function positiveCount(value: string): number {
     throw new UsageError(`must be a positive integer (got ${quote(value)})`);
   }
   return Number(value);
+}
+
+// --signal: a name with or without SIG, in any case, or a number (TERM, SIGterm, 15).
+function signalName(value: string): NodeJS.Signals {
+  const known = osSignals as Readonly<Record<string, number>>;
+  if (/^[0-9]+$/.test(value)) {
+    const n = Number(value);
+    const name = Object.keys(known).find((k) => known[k] === n);
+    if (name && n > 0) return name as NodeJS.Signals;
+  } else {
+    const name = `SIG${value.toUpperCase().replace(/^SIG/, '')}`;
+    if (known[name] !== undefined) return name as NodeJS.Signals;
+  }
+  throw new UsageError(`unknown signal ${quote(value)} (use a name such as TERM, INT, HUP, KILL, or a number)`);
+}
+
+// --env NAME=VALUE: a shell-style variable name, then anything.
+function envAssignment(value: string): readonly [string, string] {
+  const eq = value.indexOf('=');
+  const name = eq < 0 ? value : value.slice(0, eq);
+  if (eq < 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new UsageError(`${quote(value)} is not NAME=VALUE (a name of letters, digits and _, not starting with a digit)`);
+  if (/^TIMERSTACK_(TIMER|TICK|EXPIRATIONS|SCHEDULED)$/.test(name)) throw new UsageError(`${name} is set by timerstack for each run`);
+  return [name, value.slice(eq + 1)];
+}
+
+function nonEmpty(what: string): (value: string) => string {
+  return (value) => {
+    if (value === '') throw new UsageError(`${what} must not be empty`);
+    return value;
+  };
 }
 
 const TIMERS = ['once', 'every', 'at', 'cron', 'calendar'] as const;
@@ -216,8 +251,14 @@ export const TIMEOUT = option({ name: 'timeout', type: 'duration', arg: 'DURATIO
 export const KILL_AFTER = option({ name: 'kill-after', type: 'duration', arg: 'DURATION', commands: TIMERS_AND_RETRY, scope: 'timer', describe: 'SIGKILL a process group still running DURATION after its SIGTERM (--timeout, --overlap restart, a relayed signal; default 10s)', parse: parseDuration });
 export const SHELL = option({ name: 'shell', type: 'flag', commands: TIMERS_AND_RETRY, scope: 'timer', describe: 'run COMMAND as one string through sh -c (never a shell otherwise)', parse: flag });
 export const FAIL_FAST = option({ name: 'fail-fast', type: 'flag', commands: REPEATING, scope: 'timer', describe: 'stop at the first failing run and exit with its status', parse: flag });
+export const SIGNAL = option({ name: 'signal', short: 's', type: 'signal', arg: 'SIGNAL', commands: TIMERS_AND_RETRY, scope: 'timer', describe: 'the signal --timeout sends (default TERM; a name such as INT or HUP, or a number)', parse: signalName });
 export const TZ = option({ name: 'tz', type: 'zone', arg: 'ZONE', commands: ['at', 'every', ...CALENDAR, 'next'], scope: 'timer', describe: 'the IANA time zone of wall-clock times, --align and calendar schedules (default: the local zone, TZ)', parse: zoneName });
 export const PERSISTENT = option({ name: 'persistent', type: 'file', arg: 'FILE', commands: CALENDAR, scope: 'timer', describe: 'keep the last run\'s instant in FILE; an elapse missed while timerstack was not running runs once at start', parse: text });
+export const KEEP_GOING = option({ name: 'keep-going', type: 'flag', commands: REPEATING, scope: 'timer', describe: 'go on even when the first run cannot start (127 not found, 126 not executable); without it, every stops with that status', parse: flag });
+export const FOREGROUND = option({ name: 'foreground', type: 'flag', commands: TIMERS_AND_RETRY, scope: 'timer', describe: 'as in timeout(1): the command stays in timerstack\'s process group, the terminal\'s foreground job, and may read the terminal; only the command is signalled, not what it starts', parse: flag });
+export const CHDIR = option({ name: 'chdir', type: 'string', arg: 'DIR', commands: TIMERS_AND_RETRY, scope: 'timer', describe: 'run the command in directory DIR', parse: nonEmpty('DIR') });
+export const ENV = option({ name: 'env', type: 'string', arg: 'NAME=VALUE', commands: TIMERS_AND_RETRY, scope: 'timer', repeatable: true, describe: 'set a variable in the command\'s environment (repeatable)', parse: envAssignment });
+export const LOCK = option({ name: 'lock', type: 'string', arg: 'FILE', commands: TIMERS_AND_RETRY, scope: 'timer', describe: 'hold an exclusive flock on FILE for each run (created if missing); a tick whose run cannot take it is skipped and reported (locked)', parse: nonEmpty('FILE') });
 export const NAME = option({ name: 'name', type: 'string', arg: 'NAME', commands: TIMERS_AND_RETRY, scope: 'timer', describe: 'the timer\'s name in events and TIMERSTACK_TIMER: letters, digits, _ . - (default: timer; in run files, the name before the colon or line-N)', parse: (value) => timerName(value) });
 export const JSON_OUTPUT = option({ name: 'json', type: 'flag', commands: [...ALL_BUT_COMPLETION, 'next'], scope: 'process', describe: 'events as NDJSON, one object per line', parse: flag });
 export const QUIET = option({ name: 'quiet', short: 'q', type: 'flag', commands: ALL_BUT_COMPLETION, scope: 'process', describe: 'no events on stdout and no failed-run lines (the status speaks; skipped ticks still go to stderr)', parse: flag });
@@ -237,12 +278,13 @@ export const DIFFERENCES = option({ name: 'differences', type: 'flag', commands:
 export const EXIT_ON_CHANGE = option({ name: 'exit-on-change', type: 'flag', commands: ['every'], scope: 'process', describe: 'with --watch: exit 0 when the visible output changes', parse: flag });
 export const EXIT_ON_ERROR = option({ name: 'exit-on-error', type: 'flag', commands: ['every'], scope: 'process', describe: 'with --watch: exit when a run fails, with its status', parse: flag });
 export const COLOR = option({ name: 'color', type: 'choice', arg: 'WHEN', choices: COLOR_CHOICES, commands: ALL_BUT_COMPLETION, scope: 'process', describe: 'colours: auto (default: on a terminal, unless NO_COLOR is set or FORCE_COLOR says otherwise), always, or never; wins over NO_COLOR and FORCE_COLOR', parse: choice('value', COLOR_CHOICES) });
+export const INIT = option({ name: 'init', type: 'flag', commands: ALL_BUT_COMPLETION, scope: 'process', describe: 'act as an init process, as it does when it is PID 1 (in a container): reap every orphan handed to it, even with no command to run', parse: flag });
 export const CHECK = option({ name: 'check', short: 'n', type: 'flag', commands: ['run'], scope: 'process', describe: 'validate the table, print the plan, arm nothing', parse: flag });
 
 export const OPTIONS: readonly OptionDef[] = [
-  COUNT, FOR, UNTIL, AFTER, ALIGN, CLOCK, LATE, JITTER, OVERLAP, TIMEOUT, KILL_AFTER, SHELL, FAIL_FAST, TZ, PERSISTENT, NAME,
-  ATTEMPTS, BACKOFF, JSON_OUTPUT, QUIET, VERBOSE, COLOR, DRY_RUN, WATCH, DIFFERENCES, EXIT_ON_CHANGE, EXIT_ON_ERROR, ITERATIONS, FROM, CHECK,
-  METRICS, USER, DIR, IMAGE, NAMESPACE,
+  COUNT, FOR, UNTIL, AFTER, ALIGN, CLOCK, LATE, JITTER, OVERLAP, TIMEOUT, KILL_AFTER, SIGNAL, SHELL, FAIL_FAST, KEEP_GOING,
+  FOREGROUND, CHDIR, ENV, LOCK, TZ, PERSISTENT, NAME, ATTEMPTS, BACKOFF, JSON_OUTPUT, QUIET, VERBOSE, COLOR, DRY_RUN, WATCH,
+  DIFFERENCES, EXIT_ON_CHANGE, EXIT_ON_ERROR, ITERATIONS, FROM, INIT, CHECK, METRICS, USER, DIR, IMAGE, NAMESPACE,
 ];
 
 export const GLOBAL_OPTIONS: readonly { name: string; short: string; describe: string }[] = [

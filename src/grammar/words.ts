@@ -12,6 +12,8 @@ export interface ParsedWords {
   positionals: string[];
   // Each option's text as given (true for a flag); its parser runs when the value is asked for.
   options: Map<string, string | true>;
+  // Every value of a repeatable option, in order (options holds the last).
+  repeated: Map<string, string[]>;
   // The words after `--`, when given.
   argv: string[] | undefined;
   help: boolean;
@@ -110,7 +112,7 @@ export function commandOf(word: string | undefined, context: 'cli' | 'table'): C
 // `context` restricts options: 'table' refuses process-wide ones (--json in a table line).
 export function parseWords(words: readonly string[], context: 'cli' | 'table' = 'cli'): ParsedWords {
   const command = commandOf(words[0], context);
-  const parsed: ParsedWords = { command, positional: undefined, positionals: [], options: new Map(), argv: undefined, help: false };
+  const parsed: ParsedWords = { command, positional: undefined, positionals: [], options: new Map(), repeated: new Map(), argv: undefined, help: false };
   const several = COMMANDS.find((c) => c.name === command)?.positional?.several === true;
   for (const token of wordTokens(words, context === 'cli')) {
     switch (token.kind) {
@@ -126,6 +128,7 @@ export function parseWords(words: readonly string[], context: 'cli' | 'table' = 
       case 'option':
         acceptOption(token.def, command, context, token.value);
         parsed.options.set(token.def.name, token.value!);
+        if (token.def.repeatable) parsed.repeated.set(token.def.name, [...(parsed.repeated.get(token.def.name) ?? []), token.value as string]);
         break;
       case 'positional':
         if (parsed.positional !== undefined && !several) throw new UsageError(`unexpected argument ${quote(token.word)} (put a command after --)`);
@@ -149,6 +152,11 @@ export function optionValue<T>(words: ParsedWords, def: OptionDef<T>): T | undef
   const raw = words.options.get(def.name);
   if (raw === undefined) return undefined;
   return prefixed(`--${def.name}`, () => def.parse(raw === true ? '' : raw));
+}
+
+// Every value of a repeatable option, each through its parser, in the order given.
+export function optionValues<T>(words: ParsedWords, def: OptionDef<T>): T[] {
+  return (words.repeated.get(def.name) ?? []).map((raw) => prefixed(`--${def.name}`, () => def.parse(raw)));
 }
 
 // Runs `fn`, naming `what` in front of the message of a UsageError it throws.

@@ -28,9 +28,17 @@ export interface TimerSpec {
   jitterNs: bigint;
   overlap: OverlapPolicy;
   timeoutNs?: bigint;
+  // What --timeout sends (--signal; SIGTERM when not given).
+  timeoutSignal?: NodeJS.Signals;
   killAfterNs: bigint;
   shell: boolean;
   failFast: boolean;
+  // Go on when the first run cannot start (--keep-going).
+  keepGoing?: boolean;
+  // The command is the terminal's foreground job, in timerstack's own group (--foreground).
+  foreground?: boolean;
+  chdir?: string;
+  lock?: string;
   command?: string[];
   // retry: how many attempts at most (undefined: as many as --for allows), and the waits.
   attempts?: number;
@@ -45,7 +53,7 @@ export interface TimerSpec {
   input?: string;
   // The shell for --shell (a crontab's SHELL=; default /bin/sh).
   shellPath?: string;
-  // Variables added to the command's environment (a crontab's NAME=value lines).
+  // Variables added to the command's environment (a crontab's NAME=value lines, or --env).
   env?: Record<string, string>;
 }
 

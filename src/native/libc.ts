@@ -1,4 +1,5 @@
-// The only module that loads koffi: libc's timerfd, epoll, clock, rlimit and pipe calls, their
+// The only module that loads koffi: libc's timerfd, epoll, clock, rlimit and pipe calls, the
+// process calls (posix_spawn, pidfds, waitid, prctl, flock: bound on first use, apart), their
 // constants, and errno turned into SyscallError. The other files of native/ wrap these calls;
 // everything above native/ sees plain numbers and bigints.
 import { constants as fsConstants } from 'node:fs';
@@ -63,6 +64,9 @@ const adviceByCall: Record<string, string> = {
   'epoll_ctl(ADD):EPERM': 'this fd cannot be watched by epoll (a regular file or a directory)',
 };
 const advice: Record<string, string> = {
+  ENOSYS: 'this kernel lacks the call (pidfds need Linux 5.4 or later)',
+  ESRCH: 'no such process',
+  ECHILD: 'not a child of this process',
   EPERM: 'operation not permitted',
   EMFILE: 'too many open files: raise `ulimit -n`, or let timers share timerfds',
   ENFILE: 'the system-wide file table is full',
@@ -102,7 +106,32 @@ interface Libc {
   pipe2(fds: Buffer, flags: number): number;
 }
 
+// The process calls, bound apart from the timer calls so that a C library without one of them
+// (posix_spawn_file_actions_addchdir_np needs glibc 2.29 or musl 1.1.24) fails only there.
+export interface ProcessLibc {
+  posix_spawn(pid: [number], path: string, actions: Buffer, attr: Buffer, argv: (string | null)[], envp: (string | null)[]): number;
+  posix_spawnattr_init(attr: Buffer): number;
+  posix_spawnattr_destroy(attr: Buffer): number;
+  posix_spawnattr_setflags(attr: Buffer, flags: number): number;
+  posix_spawnattr_setpgroup(attr: Buffer, pgroup: number): number;
+  posix_spawnattr_setsigmask(attr: Buffer, set: Buffer): number;
+  posix_spawnattr_setsigdefault(attr: Buffer, set: Buffer): number;
+  posix_spawn_file_actions_init(actions: Buffer): number;
+  posix_spawn_file_actions_destroy(actions: Buffer): number;
+  posix_spawn_file_actions_adddup2(actions: Buffer, fd: number, newfd: number): number;
+  addchdir: ((actions: Buffer, path: string) => number) | undefined;
+  sigfillset(set: Buffer): number;
+  sigemptyset(set: Buffer): number;
+  // syscall(2) is variadic: each argument follows its C type, e.g. ('int', pid, 'unsigned int', 0).
+  syscall(nr: number, ...typedArgs: unknown[]): number | bigint;
+  waitid(idtype: number, id: number, info: Buffer, options: number): number;
+  prctl(option: number, arg2: number, arg3: number, arg4: number, arg5: number): number;
+  prctlGetInt(option: number, value: [number], arg3: number, arg4: number, arg5: number): number;
+  flock(fd: number, operation: number): number;
+}
+
 let cached: Libc | undefined;
+let cachedProcess: ProcessLibc | undefined;
 
 // Throws a PlatformError (one clear line) where timerfd and epoll cannot exist.
 export function assertLinux(platform: string = process.platform): void {
@@ -144,6 +173,41 @@ export function libc(): Libc {
     pipe2: fn('int pipe2(void *pipefd, int flags)'),
   };
   return cached;
+}
+
+// Binds the process calls once, on first use (libc() first: the same koffi and library).
+export function processLibc(): ProcessLibc {
+  if (cachedProcess) return cachedProcess;
+  const { koffi } = libc();
+  const lib = koffi.load('libc.so.6');
+  const fn = (proto: string) => lib.func(proto) as (...args: unknown[]) => number;
+  let addchdir: ProcessLibc['addchdir'];
+  try {
+    addchdir = fn('int posix_spawn_file_actions_addchdir_np(void *actions, const char *path)');
+  } catch {
+    addchdir = undefined;
+  }
+  cachedProcess = {
+    posix_spawn: fn('int posix_spawn(_Out_ int *pid, const char *path, void *actions, void *attr, const char **argv, const char **envp)'),
+    posix_spawnattr_init: fn('int posix_spawnattr_init(void *attr)'),
+    posix_spawnattr_destroy: fn('int posix_spawnattr_destroy(void *attr)'),
+    posix_spawnattr_setflags: fn('int posix_spawnattr_setflags(void *attr, short flags)'),
+    posix_spawnattr_setpgroup: fn('int posix_spawnattr_setpgroup(void *attr, int pgroup)'),
+    posix_spawnattr_setsigmask: fn('int posix_spawnattr_setsigmask(void *attr, void *set)'),
+    posix_spawnattr_setsigdefault: fn('int posix_spawnattr_setsigdefault(void *attr, void *set)'),
+    posix_spawn_file_actions_init: fn('int posix_spawn_file_actions_init(void *actions)'),
+    posix_spawn_file_actions_destroy: fn('int posix_spawn_file_actions_destroy(void *actions)'),
+    posix_spawn_file_actions_adddup2: fn('int posix_spawn_file_actions_adddup2(void *actions, int fd, int newfd)'),
+    addchdir,
+    sigfillset: fn('int sigfillset(void *set)'),
+    sigemptyset: fn('int sigemptyset(void *set)'),
+    syscall: fn('long syscall(long nr, ...)'),
+    waitid: fn('int waitid(int idtype, int id, void *info, int options)'),
+    prctl: fn('int prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long arg4, unsigned long arg5)'),
+    prctlGetInt: fn('int prctl(int option, _Out_ int *value, unsigned long arg3, unsigned long arg4, unsigned long arg5)'),
+    flock: fn('int flock(int fd, int operation)'),
+  };
+  return cachedProcess;
 }
 
 // The errno of the call just made; read it before anything else can call into libc.

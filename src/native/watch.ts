@@ -1,4 +1,5 @@
-// Watching an fd on Node's own event loop (uv_poll): the callback runs when it is readable.
+// Watching an fd on Node's own event loop (uv_poll): the callback runs when it is readable (or,
+// for watchWritable, writable).
 import { libc } from './libc.js';
 
 export interface FdWatch {
@@ -17,6 +18,19 @@ export function watchReadable(fd: number, onReadable: () => void): FdWatch {
     stop: () => handle.close(),
     pause: () => handle.stop(),
     resume: () => handle.start({ readable: true }, callback),
+    ref: () => handle.ref(),
+    unref: () => handle.unref(),
+  };
+}
+
+// The same for an fd to write to: the callback runs when it can take more.
+export function watchWritable(fd: number, onWritable: () => void): FdWatch {
+  const callback = () => onWritable();
+  const handle = libc().koffi.node.poll(fd, { writable: true }, callback);
+  return {
+    stop: () => handle.close(),
+    pause: () => handle.stop(),
+    resume: () => handle.start({ writable: true }, callback),
     ref: () => handle.ref(),
     unref: () => handle.unref(),
   };

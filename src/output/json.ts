@@ -21,6 +21,7 @@ export const jsonFormatter: Formatter = {
       status: r.status,
       signal: r.signal ?? null,
       timed_out: r.timedOut,
+      restarted: r.restarted ?? false,
       duration_ms: Math.round(r.durationMs * 1000) / 1000,
       ...(r.error ? { error: r.error } : {}),
     }),

@@ -54,6 +54,7 @@ function seconds(ns: bigint): string {
 function ending(r: RunEvent): string {
   if (r.error) return r.error;
   if (r.timedOut) return `timed out${r.signal ? `, killed by ${r.signal}` : ''}`;
+  if (r.restarted) return `restarted (ended by ${r.signal ?? `status ${r.status}`})`;
   return r.signal ? `killed by ${r.signal}` : `exit ${r.status}`;
 }
 

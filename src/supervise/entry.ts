@@ -31,6 +31,8 @@ export class Entry {
   // How many ticks --count and --for allow (set when armed).
   maxTicks: number | undefined;
   handover: Handover | undefined;
+  // Run results seen so far.
+  results = 0;
 
   constructor(readonly spec: TimerSpec) {}
 

@@ -45,6 +45,8 @@ export class Retry implements Supervisor {
   // The running attempt's timeout is what was left of --for (not --timeout).
   private cutByFor = false;
   private runner: CommandRunner | undefined;
+  // Every attempt's runner: what an earlier attempt left in its process group is followed too.
+  private readonly runners: CommandRunner[] = [];
   private resolve!: (end: SupervisorEnd) => void;
   readonly done: Promise<SupervisorEnd>;
 
@@ -78,8 +80,18 @@ export class Retry implements Supervisor {
     if (this.state === 'stopping' || this.state === 'ended') return;
     this.state = 'stopping';
     this.wait?.cancel();
-    await this.runner?.stop(signal ?? 'SIGTERM');
+    await Promise.all(this.runners.map((r) => r.stop(signal ?? 'SIGTERM')));
     this.end(status);
+  }
+
+  // Sends `signal` to every attempt's process group without stopping anything (job control).
+  relay(signal: NodeJS.Signals): void {
+    for (const r of this.runners) r.relay(signal);
+  }
+
+  // SIGKILL to every attempt's process group at once (a second stop signal).
+  killNow(): void {
+    for (const r of this.runners) r.killNow();
   }
 
   // A clock step, reported (waits are relative: nothing to re-arm).
@@ -119,6 +131,7 @@ export class Retry implements Supervisor {
     this.cutByFor = left !== undefined && (timeoutNs === undefined || left <= timeoutNs);
     const spec = this.cutByFor ? { ...this.spec, timeoutNs: left } : this.spec;
     this.runner = this.makeRunner(spec, this.hooks());
+    this.runners.push(this.runner);
     this.runner.trigger({ timer: this.spec.name, tick: this.attempt, expirations: 1, scheduledNs: ev.scheduled + ev.timer.wallOffset });
   }
 
@@ -182,9 +195,10 @@ export class Retry implements Supervisor {
     this.end(status);
   }
 
-  // The one way to `ended`: resolves `done`.
+  // The one way to `ended`: resolves `done` once nothing the attempts started is left (a runner
+  // ends what an attempt left in its group: SIGTERM, then SIGKILL after --kill-after).
   private end(status: number): void {
     this.state = 'ended';
-    this.resolve({ status });
+    void Promise.all(this.runners.map((r) => r.idle())).then(() => this.resolve({ status }));
   }
 }

@@ -19,6 +19,7 @@ import { handOver } from './handover.js';
 import { armWithLimits } from './limits.js';
 import type { Supervisor, SupervisorEnd } from './supervisor.js';
 import type { StampStore } from './stamps.js';
+import { failsFast, neverStarts } from './run-verdict.js';
 import { catchUpTick, tickEvent } from './tick-event.js';
 
 export interface RunnerHooks {
@@ -125,6 +126,14 @@ export class Schedule implements Supervisor {
     }
     await Promise.all(all.map((e) => e.runner?.stop(signal ?? 'SIGTERM')));
     this.end(status);
+  }
+
+  // Job control (SIGTSTP, SIGCONT) and a second stop signal (SIGKILL): see Supervisor.
+  relay(signal: NodeJS.Signals): void {
+    for (const entry of [...this.entries, ...this.retiring]) entry.runner?.relay(signal);
+  }
+  killNow(): void {
+    for (const entry of [...this.entries, ...this.retiring]) entry.runner?.killNow();
   }
 
   // A notice from the loop (the CLI passes the loop's notices here): a clock step, and for a
@@ -258,7 +267,7 @@ export class Schedule implements Supervisor {
   private onResult(entry: Entry, r: RunResult): void {
     entry.lastStatus = r.status;
     this.reporter.run({ ...r, timeNs: this.wallNow() });
-    if (r.status !== 0 && entry.spec.failFast && this.state === 'running') {
+    if (this.state === 'running' && (failsFast(entry, r) || (entry.results++ === 0 && neverStarts(entry, r)))) {
       this.failFastStatus = r.status;
       void this.stop('SIGTERM', r.status);
       return;

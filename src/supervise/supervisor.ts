@@ -19,4 +19,9 @@ export interface Supervisor {
   states(): StateEvent[];
   // The time left before the first timer's next expiration, for a countdown.
   remaining(): bigint | undefined;
+  // Sends `signal` to every command's process group without stopping anything (SIGTSTP and
+  // SIGCONT: job control).
+  relay(signal: NodeJS.Signals): void;
+  // SIGKILL to every command's process group at once (a second stop signal while stopping).
+  killNow(): void;
 }

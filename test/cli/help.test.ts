@@ -130,7 +130,7 @@ describe('completion(): the --get-yargs-completions protocol', () => {
     expect(got).not.toContain('--quiet');
     expect(got).toContain('--for');
     expect(await words('every', '5s', '--ov')).toEqual(['--overlap']);
-    expect(await words('every', '5s', '--f')).toEqual(['--for', '--fail-fast']);
+    expect(await words('every', '5s', '--f')).toEqual(['--for', '--fail-fast', '--foreground']);
   });
 
   it('after --clock, --overlap and --late: their choices', async () => {
@@ -155,8 +155,8 @@ describe('completion(): the --get-yargs-completions protocol', () => {
   });
 
   it('after a value: options again', async () => {
-    expect(await words('every', '5s', '--clock', 'boottime', '--c')).toEqual(['--count', '--color']);
-    expect(await words('run', 'timers.txt', '')).toEqual(['--json', '--quiet', '--verbose', '--color', '--check', '--metrics', '--help']);
+    expect(await words('every', '5s', '--clock', 'boottime', '--c')).toEqual(['--count', '--chdir', '--color']);
+    expect(await words('run', 'timers.txt', '')).toEqual(['--json', '--quiet', '--verbose', '--color', '--init', '--check', '--metrics', '--help']);
   });
 
   it('export takes a target first', async () => {

@@ -144,6 +144,6 @@ describe('timerstack retry', () => {
     expect(lines((await timerstack(['--get-yargs-completions', 'timerstack', 'retry', '--a'])).stdout)).toEqual(['--attempts']);
     expect(lines((await timerstack(['--get-yargs-completions', 'timerstack', 'retry', '--b'])).stdout)).toEqual(['--backoff']);
     // --count belongs to every, not to retry
-    expect(lines((await timerstack(['--get-yargs-completions', 'timerstack', 'retry', '--c'])).stdout)).toEqual(['--clock', '--color']);
+    expect(lines((await timerstack(['--get-yargs-completions', 'timerstack', 'retry', '--c'])).stdout)).toEqual(['--clock', '--chdir', '--color']);
   });
 });

@@ -3,13 +3,12 @@
 import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CAPTURE_LIMIT, OutputCapture } from '../../src/exec/capture.js';
-import { CommandRunner, loadExeca, type RunResult } from '../../src/exec/runner.js';
+import { CommandRunner, type RunResult } from '../../src/exec/runner.js';
 import { Loop } from '../../src/loop/loop.js';
 
 let loop: Loop;
-beforeAll(async () => {
+beforeAll(() => {
   loop = new Loop();
-  await loadExeca();
 });
 afterAll(() => loop.close());
 

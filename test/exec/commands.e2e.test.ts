@@ -143,6 +143,9 @@ describe('signals', () => {
     ['SIGINT', 130],
     ['SIGTERM', 143],
     ['SIGHUP', 129],
+    ['SIGQUIT', 131],
+    ['SIGUSR2', 140],
+    ['SIGALRM', 142],
   ] as const)('%s is relayed to the running command, waited for, then timerstack ends by it', async (signal, _status) => {
     const marker = join(dir, `got-${signal}`);
     const pidFile = join(dir, `pid-${signal}`);

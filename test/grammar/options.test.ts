@@ -46,7 +46,7 @@ describe('the option table', () => {
     else expect(o.choices).toBeUndefined();
     // a value has a name for help (N, DURATION …); a flag has none
     if (o.type === 'flag') expect(o.arg).toBeUndefined();
-    else expect(o.arg).toMatch(/^[A-Z]+(?:\[:[A-Z]+)*\]*$/);
+    else expect(o.arg).toMatch(/^[A-Z]+(?:\[:[A-Z]+)*\]*$|^[A-Z]+=[A-Z]+$/);
     // describe: one non-empty line, no trailing period
     expect(o.describe.trim()).not.toBe('');
     expect(o.describe).not.toMatch(/[\n\r]/);
@@ -75,11 +75,11 @@ describe('the option table', () => {
   });
 
   it.each<[CommandName, string[]]>([
-    ['once', ['clock', 'jitter', 'timeout', 'kill-after', 'shell', 'name', 'json', 'quiet', 'verbose', 'color', 'dry-run', 'metrics']],
-    ['at', ['clock', 'late', 'jitter', 'timeout', 'kill-after', 'shell', 'tz', 'name', 'json', 'quiet', 'verbose', 'color', 'dry-run', 'metrics']],
-    ['cron', ['count', 'for', 'until', 'clock', 'jitter', 'overlap', 'timeout', 'kill-after', 'shell', 'fail-fast', 'tz', 'persistent', 'name', 'json', 'quiet', 'verbose', 'color', 'dry-run', 'metrics']],
+    ['once', ['clock', 'jitter', 'timeout', 'kill-after', 'signal', 'shell', 'foreground', 'chdir', 'env', 'lock', 'name', 'json', 'quiet', 'verbose', 'color', 'dry-run', 'init', 'metrics']],
+    ['at', ['clock', 'late', 'jitter', 'timeout', 'kill-after', 'signal', 'shell', 'foreground', 'chdir', 'env', 'lock', 'tz', 'name', 'json', 'quiet', 'verbose', 'color', 'dry-run', 'init', 'metrics']],
+    ['cron', ['count', 'for', 'until', 'clock', 'jitter', 'overlap', 'timeout', 'kill-after', 'signal', 'shell', 'fail-fast', 'keep-going', 'foreground', 'chdir', 'env', 'lock', 'tz', 'persistent', 'name', 'json', 'quiet', 'verbose', 'color', 'dry-run', 'init', 'metrics']],
     ['next', ['tz', 'json', 'iterations', 'from']],
-    ['run', ['json', 'quiet', 'verbose', 'color', 'check', 'metrics']],
+    ['run', ['json', 'quiet', 'verbose', 'color', 'init', 'check', 'metrics']],
     ['export', ['user', 'dir', 'image', 'namespace']],
     ['completion', []],
   ])('optionsFor(%s), in table order', (command, names) => {

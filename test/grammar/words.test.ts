@@ -54,6 +54,11 @@ describe('parseWords accepts', () => {
     [['run', 'f', '-n'], { options: { check: true } }],
     [['run', 'f', '-qn'], { options: { quiet: true, check: true } }],
     [['every', '5s', '-q', '-q'], { options: { quiet: true } }],
+    // a short option with a value: the rest of the word, or the next word
+    [['once', '1s', '-s', 'INT'], { options: { signal: 'INT' } }],
+    [['once', '1s', '-sINT'], { options: { signal: 'INT' } }],
+    [['once', '1s', '-qsHUP'], { options: { quiet: true, signal: 'HUP' } }],
+    [['once', '1s', '-s', '-9'], { options: { signal: '-9' } }],
     [['run', 'f', '--check', '-v'], { options: { check: true, verbose: true } }],
     // help, anywhere after the command, alone or among short flags
     [['every', '--help'], { command: 'every', positional: undefined, help: true }],
@@ -120,6 +125,7 @@ describe('parseWords refuses', () => {
     [['every', '5s', '--count'], 'option --count needs a value (N)'],
     [['every', '5s', '--count', '--', 'date'], 'option --count needs a value (N)'],
     [['once', '5s', '--timeout'], 'option --timeout needs a value (DURATION)'],
+    [['once', '5s', '-s'], 'option --signal needs a value (SIGNAL)'],
     // a second positional: the command belongs after --
     [['every', '5s', 'echo'], 'unexpected argument "echo" (put a command after --)'],
     [['every', '5s', 'echo', 'hi'], 'unexpected argument "echo" (put a command after --)'],

@@ -100,6 +100,15 @@ describe('buildSpec: every', () => {
     [['every', '5s', '--fail-fast', '--', 'x'], { failFast: true }],
     [['every', '5s', '--jitter', '500ms'], { jitterNs: 500n * MS }],
     [['every', '5s', '--clock', 'boottime-alarm'], { clock: 'boottime-alarm', delayNs: 5n * S }],
+    // the process options of a command
+    [['every', '5s', '--keep-going', '--', 'x'], { keepGoing: true }],
+    [['every', '5s', '--foreground', '--', 'x'], { foreground: true }],
+    [['every', '5s', '--chdir', '/srv', '--', 'x'], { chdir: '/srv' }],
+    [['every', '5s', '--lock', 'l.lock', '--', 'x'], { lock: 'l.lock' }],
+    [['every', '5s', '--env', 'A=1', '--env', 'B=x=y', '--env', 'A=', '--', 'x'], { env: { A: '', B: 'x=y' } }],
+    [['every', '5s', '--timeout', '1s', '-s', 'INT', '--', 'x'], { timeoutSignal: 'SIGINT' }],
+    [['every', '5s', '--timeout', '1s', '--signal', 'sighup', '--', 'x'], { timeoutSignal: 'SIGHUP' }],
+    [['every', '5s', '--timeout', '1s', '-s9', '--', 'x'], { timeoutSignal: 'SIGKILL' }],
   ])('%j', (words, expected) => {
     const s = spec(words);
     expect(s).toMatchObject({ ...DEFAULTS, ...expected });
@@ -279,6 +288,22 @@ describe('buildSpec refuses', () => {
     [['at', '2026-01-15T18:00:00Z', '--shell'], '--shell needs a command after --'],
     // --align with --after
     [['every', '1m', '--align', '--after', '5s'], '--align and --after cannot be combined'],
+    // the process options of a command
+    [['every', '5s', '--env', 'A=1'], '--env needs a command after --'],
+    [['every', '5s', '--lock', 'f'], '--lock needs a command after --'],
+    [['every', '5s', '--chdir', '/'], '--chdir needs a command after --'],
+    [['every', '5s', '--foreground'], '--foreground needs a command after --'],
+    [['every', '5s', '--keep-going'], '--keep-going needs a command after --'],
+    [['once', '5s', '--env', 'A', '--', 'x'], '--env: "A" is not NAME=VALUE (a name of letters, digits and _, not starting with a digit)'],
+    [['once', '5s', '--env', '1A=x', '--', 'x'], /^--env: "1A=x" is not NAME=VALUE/],
+    [['once', '5s', '--env', '=x', '--', 'x'], /^--env: "=x" is not NAME=VALUE/],
+    [['once', '5s', '--env', 'TIMERSTACK_TICK=1', '--', 'x'], '--env: TIMERSTACK_TICK is set by timerstack for each run'],
+    [['once', '5s', '--chdir', '', '--', 'x'], '--chdir: DIR must not be empty'],
+    [['once', '5s', '--lock', '', '--', 'x'], '--lock: FILE must not be empty'],
+    [['once', '5s', '--timeout', '1s', '-s', 'NOPE', '--', 'x'], '--signal: unknown signal "NOPE" (use a name such as TERM, INT, HUP, KILL, or a number)'],
+    [['once', '5s', '--timeout', '1s', '-s', '0', '--', 'x'], /^--signal: unknown signal "0"/],
+    [['once', '5s', '--timeout', '1s', '-s', '99', '--', 'x'], /^--signal: unknown signal "99"/],
+    [['once', '5s', '-s', 'INT', '--', 'x'], '--signal: needs --timeout (it is the signal the timeout sends)'],
   ])('%j', (words, message) => {
     const error = refusal(words);
     if (typeof message === 'string') expect(error.message).toBe(message);

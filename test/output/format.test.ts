@@ -30,6 +30,7 @@ const run: RunEvent = {
   exitCode: 0,
   signal: undefined,
   timedOut: false,
+  restarted: false,
   durationMs: 12.3456,
   error: undefined,
   timeNs: at('2026-01-15T12:00:30.020Z'),
@@ -99,7 +100,7 @@ describe('jsonFormatter', () => {
 
   it('run: fields, with null for what is not there', () => {
     const event = JSON.parse(jsonFormatter.run(run));
-    expect(Object.keys(event)).toEqual(['event', 'time', 'timer', 'tick', 'pid', 'status', 'signal', 'timed_out', 'duration_ms']);
+    expect(Object.keys(event)).toEqual(['event', 'time', 'timer', 'tick', 'pid', 'status', 'signal', 'timed_out', 'restarted', 'duration_ms']);
     expect(event).toEqual({
       event: 'run',
       time: '2026-01-15T12:00:30.02Z',
@@ -109,6 +110,7 @@ describe('jsonFormatter', () => {
       status: 0,
       signal: null,
       timed_out: false,
+      restarted: false,
       duration_ms: 12.346,
     });
   });
@@ -191,6 +193,7 @@ describe('textFormatter', () => {
     [{ status: 137, signal: 'SIGKILL' }, 'web tick 3: killed by SIGKILL after 12ms (status 137)'],
     [{ status: 143, signal: 'SIGTERM', timedOut: true }, 'web tick 3: timed out, killed by SIGTERM after 12ms (status 143)'],
     [{ status: 124, timedOut: true }, 'web tick 3: timed out after 12ms (status 124)'],
+    [{ status: 143, signal: 'SIGTERM', restarted: true }, 'web tick 3: restarted (ended by SIGTERM) after 12ms (status 143)'],
     [{ status: 127, pid: undefined, error: 'command not found: nope' }, 'web tick 3: command not found: nope after 12ms (status 127)'],
   ])('run %j', (change, text) => {
     expect(plain.run({ ...run, ...change })).toBe(text);

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CommandRunner, loadExeca } from '../../src/exec/runner.js';
+import { CommandRunner } from '../../src/exec/runner.js';
 import { parseWords } from '../../src/grammar/words.js';
 import { buildSpec } from '../../src/kinds/spec.js';
 import { Loop } from '../../src/loop/loop.js';
@@ -18,9 +18,8 @@ const MS = 1_000_000n;
 let dir: string;
 let loop: Loop;
 
-beforeAll(async () => {
+beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'timerstack-retry-'));
-  await loadExeca();
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 afterEach(() => loop?.close());
