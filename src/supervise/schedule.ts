@@ -4,7 +4,6 @@
 //
 // The schedule's own lifecycle: running ──(stop)──► stopping ──(every run reaped)──► ended,
 // or running ──(its last entry is done)──► ended.
-import type { CommandRunner } from '../exec/runner.js';
 import type { RunResult, SkipReason, TickContext } from '../exec/result.js';
 import { kindOf } from '../kinds/index.js';
 import { clockNow } from '../native/clocks.js';
@@ -17,32 +16,12 @@ import type { Reporter, StateEvent, TickEvent } from './events.js';
 import { EventHold } from './event-hold.js';
 import { handOver } from './handover.js';
 import { armWithLimits } from './limits.js';
-import type { Supervisor, SupervisorEnd } from './supervisor.js';
-import type { StampStore } from './stamps.js';
+import type { Supervisor } from './supervisor.js';
+import type { RunnerFactory, RunnerHooks, ScheduleEnd, ScheduleOptions } from './schedule-options.js';
 import { failsFast, neverStarts } from './run-verdict.js';
 import { catchUpTick, tickEvent } from './tick-event.js';
 
-export interface RunnerHooks {
-  // Calls `fn` after `delayNs` (on the loop's monotonic clock); returns a cancel function.
-  schedule: (delayNs: bigint, fn: () => void) => () => void;
-  onResult: (result: RunResult) => void;
-  onSkip: (ctx: TickContext, reason: SkipReason) => void;
-}
-
-export type RunnerFactory = (spec: TimerSpec, hooks: RunnerHooks) => CommandRunner;
-
-export type ScheduleEnd = SupervisorEnd;
-
-export interface ScheduleOptions {
-  // Where --persistent timers keep the instant of their last run.
-  stamps?: StampStore;
-  // --persistent timers that missed elapses while timerstack was not running (by timer name),
-  // and the wall-clock time it started: each acts once, at once.
-  catchUps?: ReadonlyMap<string, MissedRange>;
-  startedNs?: bigint;
-  // When an event happened, wall-clock ns (default CLOCK_REALTIME; a test may pass its own).
-  wallNow?: () => bigint;
-}
+export type { RunnerFactory, RunnerHooks, ScheduleEnd, ScheduleOptions } from './schedule-options.js';
 
 export class Schedule implements Supervisor {
   private entries: Entry[];
