@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lines, ndjson, timerstack, waitFor } from '../helpers/binary.js';
+import { alive } from '../helpers/procs.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'timerstack-retry-e2e-'));
 
@@ -17,14 +18,6 @@ function failsTwice(name: string): { script: string; state: string } {
   return { script, state };
 }
 
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 describe('timerstack retry', () => {
   it('runs a script that fails twice until it succeeds: exit 0, the failures on stderr, stdout the command\'s', async () => {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BIN, lines, timerstack } from '../helpers/binary.js';
 import { HAS_TMUX, TmuxPane, shellQuote } from '../helpers/tmux.js';
+import { alive } from '../helpers/procs.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'timerstack-watch-'));
 const panes: TmuxPane[] = [];
@@ -27,14 +28,6 @@ function watch(args: string[], size = { width: 80, height: 24 }, env: Record<str
 
 const HEADER = /^Every (\S+): (.*?) +(?:running · )?tick (\d+) · (exit \d+|\S+ \(\d+\)) · \d+(?:ms|\.\d\ds) · \d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/;
 
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 describe.skipIf(!HAS_TMUX)('every --watch in a terminal', () => {
   it('shows the output full-screen under a header, redrawn on every tick', async () => {

@@ -4,17 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lines, ndjson, timerstack, waitFor } from '../helpers/binary.js';
+import { alive } from '../helpers/procs.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'timerstack-e2e-'));
 
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 describe('exit statuses', () => {
   it('once exits with the command\'s own status', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { DEFAULT_BACKOFF, formatBackoff, formatFactor, parseBackoff, type Backoff } from '../../src/grammar/backoff.js';
+import { refusalOf } from '../helpers/refusal.js';
 
 const MS = 1_000_000n;
 const S = 1000n * MS;
@@ -44,13 +45,7 @@ describe('parseBackoff', () => {
     ['5s:2:1s', 'MAX "1s" is shorter than INITIAL "5s"'],
     ['1s:2:-1s', 'MAX: '],
   ])('refuses %j', (text, message) => {
-    let caught: unknown;
-    try {
-      parseBackoff(text);
-    } catch (err) {
-      caught = err;
-    }
-    expect(caught).toBeInstanceOf(UsageError);
+    const caught = refusalOf(() => parseBackoff(text));
     expect((caught as Error).message.startsWith(message)).toBe(true);
   });
 });

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { EXIT, UsageError } from '../../src/errors.js';
 import { describeCron, matchesCron, nextCron, parseCron } from '../../src/grammar/cron.js';
+import { refusalOf } from '../helpers/refusal.js';
 
 // Instants as ISO 8601 text (with their offsets, worked by hand) ↔ bigint nanoseconds.
 const ns = (iso: string): bigint => BigInt(Date.parse(iso)) * 1_000_000n;
@@ -128,14 +129,7 @@ describe('parseCron: refusals name the field and quote the bad part', () => {
     ['@fortnightly', /^unknown cron nickname "@fortnightly": expected one of @yearly/],
     ['@daily 5', /^cron nickname "@daily" takes no fields after it, got "5"$/],
   ])('%j', (expr, message) => {
-    let error: unknown;
-    try {
-      parseCron(expr);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(UsageError);
-    expect((error as UsageError).exitCode).toBe(EXIT.usage);
+    const error = refusalOf(() => parseCron(expr));
     expect((error as Error).message).toMatch(message);
     expect((error as Error).message).not.toMatch(/\n|\.$/);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EXIT, UsageError } from '../../src/errors.js';
 import { isCrontabLine, parseCrontabLine } from '../../src/grammar/crontab.js';
+import { refusalOf } from '../helpers/refusal.js';
 
 // Expected values from crontab(5) and cronie's source (env.c load_env, entry.c load_entry,
 // do_command.c's '%' translation), worked by hand.
@@ -102,14 +103,7 @@ describe('parseCrontabLine: refusals', () => {
     ['FOO="x" y', /^crontab environment line .*: text follows the value's closing "$/],
     ['=value', /^crontab environment line "=value": the name before "=" is empty$/],
   ])('%j', (line, message) => {
-    let error: unknown;
-    try {
-      parseCrontabLine(line);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(UsageError);
-    expect((error as UsageError).exitCode).toBe(EXIT.usage);
+    const error = refusalOf(() => parseCrontabLine(line));
     expect((error as Error).message).toMatch(message);
   });
 

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { EXIT, UsageError } from '../../src/errors.js';
 import { readTable } from '../../src/kinds/table.js';
+import { refusalOf } from '../helpers/refusal.js';
 
 const MS = 1_000_000n;
 const NOW = { nowNs: BigInt(Date.parse('2027-03-26T12:00:30Z')) * MS, utcOffsetNs: 0n };
@@ -60,14 +61,7 @@ describe('crontab lines in a table', () => {
     ['CRON_TZ=Mars/Base\n* * * * * true\n', /^crontab:1: unknown time zone "Mars\/Base"/],
     ['@reboot true\n', /^crontab:1: cron @reboot is not supported/],
   ])('refuses %j naming the line', (text, message) => {
-    let caught: unknown;
-    try {
-      table(text);
-    } catch (err) {
-      caught = err;
-    }
-    expect(caught).toBeInstanceOf(UsageError);
-    expect((caught as UsageError).exitCode).toBe(EXIT.usage);
+    const caught = refusalOf(() => table(text));
     expect((caught as UsageError).message).toMatch(message);
   });
 });

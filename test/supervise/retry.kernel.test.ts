@@ -13,6 +13,7 @@ import { CLOCK_REALTIME } from '../../src/native/libc.js';
 import type { AttemptEvent, GiveUpEvent, Reporter } from '../../src/supervise/events.js';
 import { Retry } from '../../src/supervise/retry.js';
 import type { RunnerFactory } from '../../src/supervise/schedule.js';
+import { alive } from '../helpers/procs.js';
 
 const MS = 1_000_000n;
 let dir: string;
@@ -86,14 +87,6 @@ function flaky(name: string, succeedAt: number, runMs = 0): { argv: string[]; lo
   };
 }
 
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 describe('Retry', () => {
   it('runs until the command succeeds: status 0, one event per attempt, TIMERSTACK_TICK is the attempt', async () => {
