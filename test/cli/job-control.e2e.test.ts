@@ -15,6 +15,8 @@ if (!hasTmux) console.log('skipping the terminal tests: tmux is not installed (.
 
 const size = (file: string) => (existsSync(file) ? statSync(file).size : 0);
 const pidIn = (file: string) => Number(readFileSync(file, 'utf8').trim());
+// True once `echo $$ > file` has finished: the file exists before the shell has written to it.
+const pidWritten = (file: string) => existsSync(file) && /^\d+\n$/.test(readFileSync(file, 'utf8'));
 
 // Waits until `file` grows (a command writing heartbeats is running).
 async function grows(file: string, ms = 5000): Promise<boolean> {
@@ -39,7 +41,7 @@ describe.skipIf(!hasTmux)('at a terminal (tmux)', () => {
     const pidFile = join(dir, 'beat.pid');
     session = new TmuxSession('stop');
     session.type(`${BIN} once 0 -- sh -c 'echo $$ > ${pidFile}; while :; do echo x >> ${beats}; sleep 0.05; done'`);
-    await waitFor(() => existsSync(pidFile) && size(beats) > 0, 10_000);
+    await waitFor(() => pidWritten(pidFile) && size(beats) > 0, 10_000);
     const command = pidIn(pidFile);
     const ts = procStat(command)!.ppid;
     session.keys('C-z');
@@ -92,22 +94,27 @@ describe.skipIf(!hasTmux)('at a terminal (tmux)', () => {
 });
 
 describe('job control with kill(1)', () => {
-  it('SIGTSTP stops timerstack and its command\'s group; SIGCONT continues both', async () => {
+  it('SIGTSTP stops timerstack and its command\'s group; SIGCONT continues both', { timeout: 60_000 }, async () => {
     const pidFile = join(dir, 'tstp.pid');
+    let failure: unknown;
     const r = await timerstack(['every', '100ms', '--', 'sh', '-c', `echo $$ > ${pidFile}; exec sleep 30`], {
       onSpawn: (child) => {
         void (async () => {
-          await waitFor(() => existsSync(pidFile));
+          await waitFor(() => pidWritten(pidFile), 10_000);
           const command = pidIn(pidFile);
-          await waitFor(() => procStat(command)?.state === 'S');
+          await waitFor(() => procStat(command)?.state === 'S', 10_000);
           child.kill('SIGTSTP');
           await waitFor(() => procStat(child.pid!)?.state === 'T' && procStat(command)?.state === 'T');
           child.kill('SIGCONT');
           await waitFor(() => procStat(child.pid!)?.state !== 'T' && procStat(command)?.state === 'S');
           child.kill('SIGTERM');
-        })();
+        })().catch((error: unknown) => {
+          failure = error;
+          child.kill('SIGKILL');
+        });
       },
     });
+    expect(failure).toBeUndefined();
     expect(r.signal).toBe('SIGTERM');
     expect(procStat(pidIn(pidFile))).toBeUndefined();
   });
