@@ -9,6 +9,9 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',
+    // Two files at a time: most tests wait on real processes and timers, not on a core (the
+    // default, one fewer than the cores, runs one file at a time here: 203 s against 108 s).
+    maxWorkers: 2,
     reporters: json ? ['default', 'json'] : ['default'],
     ...(json ? { outputFile: { json } } : {}),
   },
