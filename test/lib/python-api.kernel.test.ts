@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { constants as osConstants, tmpdir } from 'node:os';
-import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as seed from '../../src/lib/python-api.js';
 import * as index from '../../src/index.js';
@@ -309,6 +309,74 @@ describe('errors', () => {
       closeSync(devnull);
       ep.close();
     }
+  });
+});
+
+describe('arguments a C int cannot hold, and a non-timerfd given to read()', () => {
+  it.each([NaN, 1.5, Infinity, 2 ** 31, '0' as unknown as number])('settime refuses flags %s before any call: nothing armed', (flags) => {
+    const fd = newTimer();
+    const err = expectUsageError(() => seed.settime(fd, flags, 1));
+    expect(err.code).toBe('EINVAL');
+    expect(err.message).toMatch(/^flags must be an integer/);
+    expect(seed.gettimeNs(fd)).toEqual([0n, 0n]);
+    expectUsageError(() => seed.settimeNs(fd, flags, 1n));
+    expectUsageError(() => seed.create(CLOCK_MONOTONIC, flags));
+  });
+
+  it('an fd of 3.5 (or NaN) is refused by settime / gettime / read / close: the timer at the whole number is not touched', () => {
+    const fd = newTimer();
+    seed.settime(fd, 0, 5);
+    for (const bad of [fd + 0.5, NaN]) {
+      for (const call of [() => seed.settime(bad, 0, 0), () => seed.settimeNs(bad, 0, 0n), () => seed.gettime(bad), () => seed.read(bad), () => seed.close(bad)]) {
+        const err = expectUsageError(call);
+        expect(err.code).toBe('EBADF');
+        expect(err.message).toBe(`fd must be an integer (got ${String(bad)})`);
+      }
+    }
+    const [value] = seed.gettime(fd); // still armed, still open
+    expect(value).toBeGreaterThan(4);
+    expectUsageError(() => seed.create(1.5));
+  });
+
+  it('a value that rounds to 0 ns is refused (it would disarm), and so is such an interval (a one-shot)', () => {
+    const fd = newTimer();
+    seed.settime(fd, 0, 5, 1);
+    const v = expectUsageError(() => seed.settime(fd, 0, 1e-12));
+    expect(v.code).toBe('EINVAL');
+    expect(v.message).toMatch(/^value 1e-12 s is under half a nanosecond and rounds to 0, which disarms the timer/);
+    const i = expectUsageError(() => seed.settime(fd, 0, 1, 4e-10));
+    expect(i.message).toMatch(/^interval 4e-10 s .* rounds to 0, which makes it a one-shot/);
+    // The setting before is untouched; 0 still disarms, and 1e-9 is 1 ns.
+    const [value, interval] = seed.gettime(fd);
+    expect(value).toBeGreaterThan(4);
+    expect(interval).toBe(1);
+    expect(seed.settime(fd, 0, 0)[0]).toBeGreaterThan(4);
+    seed.settime(fd, 0, 10, 1e-9);
+    expect(seed.gettimeNs(fd)[1]).toBe(1n);
+  });
+
+  it('read() on a file that is not a timerfd: EINVAL, and its data is still there to read', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'timerstack-notimer-'));
+    const file = path.join(dir, 'data');
+    writeFileSync(file, 'ABCDEFGHIJKLMNOP');
+    const fd = openSync(file, 'r');
+    try {
+      expect(readlinkSync(`/proc/self/fd/${fd}`)).toBe(file);
+      const err = expectSyscallError(() => seed.read(fd), 'EINVAL', 'read');
+      expect(err.message).toBe(`read: EINVAL: fd ${fd} is not a timerfd (nothing was read from it)`);
+      // The file offset did not move: the first 8 bytes are still the next ones.
+      const buf = Buffer.alloc(8);
+      expect(readSync(fd, buf, 0, 8, null)).toBe(8);
+      expect(buf.toString()).toBe('ABCDEFGH');
+    } finally {
+      closeSync(fd);
+      rmSync(dir, { recursive: true, force: true });
+    }
+    // A timerfd is one (the kernel's name for it), and reads as before.
+    const timer = newTimer();
+    expect(readlinkSync(`/proc/self/fd/${timer}`)).toBe('anon_inode:[timerfd]');
+    seed.settime(timer, 0, 1e-6);
+    expect(readWithin(timer, 1000)).toBe(1);
   });
 });
 
