@@ -1,7 +1,7 @@
 // Signals while timerstack starts: SIGUSR1 never opens Node's inspector, and SIGHUP before a
 // table is armed is held, then reloads it (never a death by 129).
 import { execFileSync, spawn } from 'node:child_process';
-import { closeSync, constants, mkdtempSync, openSync, writeSync } from 'node:fs';
+import { closeSync, constants, mkdtempSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -57,5 +57,44 @@ describe('signals while starting', () => {
     expect(err).not.toMatch(/Debugger|inspector/i);
     // The SIGUSR1 was answered with the state of the timers, once they were armed.
     expect(err).toMatch(/a: tick \d+, 0 skipped, 0 running, next in \d+\.\d{3} s, every 100ms/);
+  });
+
+  // Run as a program (as the npm bin link runs it), the launcher's first line is sh's and sets
+  // SIGUSR1 and SIGHUP to ignored before exec'ing node: a signal in the milliseconds before Node
+  // installs its own handlers used to end the process (138, 129). Seen from the moment sh has
+  // done so (its SigIgn mask in /proc, until Node installs handlers of its own), and later on.
+  it('run as a program: SIGUSR1 or SIGHUP right after sh ignores them does not end it', async () => {
+    const ignores = (pid: number) => {
+      try {
+        const mask = BigInt(`0x${/^SigIgn:\s*([0-9a-f]+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]}`);
+        return (mask & (1n << 9n)) !== 0n && (mask & 1n) !== 0n; // SIGUSR1 is 10, SIGHUP 1
+      } catch {
+        return false;
+      }
+    };
+    const outcomes: string[] = [];
+    for (const [signal, after] of [['SIGUSR1', 0], ['SIGHUP', 0], ['SIGUSR1', 2], ['SIGHUP', 2], ['SIGUSR1', 150]] as const) {
+      const child = spawn(BIN, ['every', '1s'], { env: baseEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
+      let err = '';
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+      const closed = new Promise<NodeJS.Signals | null>((resolve) => child.on('close', (_code, sig) => resolve(sig)));
+      // Polled without yielding: the window in which both are ignored lasts a few milliseconds.
+      await new Promise((r) => child.on('spawn', r));
+      const end = Date.now() + 5000;
+      while (!ignores(child.pid!) && Date.now() < end);
+      if (after) await new Promise((r) => setTimeout(r, after));
+      child.kill(signal);
+      await new Promise((r) => setTimeout(r, 300));
+      const alive = child.exitCode === null && child.signalCode === null;
+      child.kill('SIGTERM');
+      outcomes.push(`${signal} +${after}ms: ${alive ? 'alive' : 'ended'}, then ${await closed}${/Debugger listening/.test(err) ? ' (inspector)' : ''}`);
+    }
+    expect(outcomes).toEqual([
+      'SIGUSR1 +0ms: alive, then SIGTERM',
+      'SIGHUP +0ms: alive, then SIGTERM',
+      'SIGUSR1 +2ms: alive, then SIGTERM',
+      'SIGHUP +2ms: alive, then SIGTERM',
+      'SIGUSR1 +150ms: alive, then SIGTERM',
+    ]);
   });
 });
