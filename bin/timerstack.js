@@ -1,7 +1,10 @@
 #!/bin/sh
-// 2>/dev/null; TIMERSTACK_CALLER_NOFILE=$(ulimit -Sn) exec node "$0" "$@"
+// 2>/dev/null; trap '' USR1; TIMERSTACK_CALLER_NOFILE=$(ulimit -Sn) exec node "$0" "$@"
 // (Those two lines are sh: Node raises its open-file soft limit to the hard one before any
-// JavaScript runs, so the caller's is recorded first, for the commands timerstack runs.)
+// JavaScript runs, so the caller's is recorded first, for the commands timerstack runs; and
+// SIGUSR1 is ignored across the exec, so one does not end the process before Node and then the
+// handler below take it. SIGHUP is left alone: for every and once it means stop. Commands get
+// every signal's default action back.)
 // A thin launcher: signal handlers first, before anything heavy is loaded; then main, then the end
 // with its status — or by the signal that stopped it.
 //

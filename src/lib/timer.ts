@@ -28,7 +28,9 @@ export class Timer implements Disposable {
 
   /** A new timerfd on `clock` (default `'monotonic'`). */
   constructor(clock: ClockName = 'monotonic') {
-    if (!(clock in CLOCKS)) throw new UsageError(`unknown clock ${JSON.stringify(clock)}`, 'EINVAL');
+    if (typeof clock !== 'string' || !Object.hasOwn(CLOCKS, clock)) {
+      throw new UsageError(`unknown clock ${JSON.stringify(clock)} (use ${Object.keys(CLOCKS).join(', ')})`, 'EINVAL');
+    }
     this.clock = clock;
     this.fd = timerfdCreate(CLOCKS[clock], TFD_CLOEXEC | TFD_NONBLOCK);
   }

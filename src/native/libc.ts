@@ -2,9 +2,10 @@
 // process calls (posix_spawn, pidfds, waitid, prctl, flock: bound on first use, apart), their
 // constants, and errno turned into SyscallError. The other files of native/ wrap these calls;
 // everything above native/ sees plain numbers and bigints.
-import { constants as fsConstants } from 'node:fs';
+import { constants as fsConstants, readFileSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { createRequire } from 'node:module';
+import { isMainThread } from 'node:worker_threads';
 import type * as KoffiModule from 'koffi';
 import { PlatformError, SyscallError } from '../errors.js';
 
@@ -155,6 +156,7 @@ export function libc(): Libc {
     throw new PlatformError(`cannot load the C library libc.so.6: ${(err as Error).message.split('\n')[0]}`);
   }
   const fn = (proto: string) => lib.func(proto) as (...args: unknown[]) => number;
+  if (!isMainThread) pinKoffi(fn('void *dlopen(const char *file, int mode)'));
   cached = {
     koffi,
     timerfd_create: fn('int timerfd_create(int clockid, int flags)'),
@@ -173,6 +175,27 @@ export function libc(): Libc {
     pipe2: fn('int pipe2(void *pipefd, int flags)'),
   };
   return cached;
+}
+
+const RTLD_NOW = 2;
+const RTLD_NOLOAD = 4;
+const RTLD_NODELETE = 0x1000;
+
+// Keeps koffi's native module mapped once a worker thread has loaded it. Node unloads a
+// worker's addons when the worker ends (or is terminated, when no JavaScript can run any
+// more), and koffi's poll handles are closed after that, by a callback inside the unloaded
+// module: a segfault of the whole process. dlopen with RTLD_NOLOAD | RTLD_NODELETE marks the
+// already loaded module as never to be unloaded (one mapping for the process's lifetime).
+function pinKoffi(dlopen: (file: string, mode: number) => unknown): void {
+  let maps: string;
+  try {
+    maps = readFileSync('/proc/self/maps', 'utf8');
+  } catch {
+    return;
+  }
+  const line = maps.split('\n').find((l) => /\/koffi\.node$/.test(l));
+  const file = line?.slice(line.indexOf('/'));
+  if (file) dlopen(file, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);
 }
 
 // Binds the process calls once, on first use (libc() first: the same koffi and library).

@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { buildHelpers } from './lib/tools.mjs';
 import { soak } from './scenarios/soak.mjs';
 import { crontabSoak } from './scenarios/crontab.mjs';
+import { stressSoak } from './scenarios/soak-stress.mjs';
 import { targetsTable } from './lib/report.mjs';
 
 const args = process.argv.slice(2);
@@ -12,6 +13,10 @@ const jsonAt = args.indexOf('--json');
 const log = (text) => process.stderr.write(`${text}\n`);
 const { tools } = buildHelpers();
 const result = await soak(tools, { log });
+const stress = await stressSoak({ log });
+result.stress = { dyingStderr: stress.dyingStderr, reloadStorm: stress.reloadStorm };
+result.text = `${result.text}\n\n${stress.text}`;
+result.targets = [...result.targets, ...stress.targets];
 const crontab = args.includes('--no-crontab') ? undefined : await crontabSoak({ log });
 if (crontab) {
   result.text = `${result.text}\n\n${crontab.text}`;

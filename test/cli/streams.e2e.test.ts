@@ -193,4 +193,18 @@ describe('startup failures: one line', () => {
     const r = bash(`${TS} at ${when} --clock realtime-alarm; echo "status=$?" >&2`, 10_000);
     expect(lines(r.stderr)).toEqual([expect.stringMatching(/no real-time clock/), 'status=125']);
   });
+
+  // Without an RTC, timerfd_create(CLOCK_REALTIME_ALARM) succeeds as root (clock_gettime is what
+  // fails, EINVAL) and fails with EPERM without CAP_WAKE_ALARM: both must give the same line.
+  const strace = spawnSync('sh', ['-c', 'command -v strace && command -v setpriv']).status === 0;
+  it.skipIf(rtc || !strace).each([['root', ''], ['an unprivileged user', 'setpriv --reuid=65534 --regid=65534 --clear-groups']])(
+    'every 1s --align --clock realtime-alarm as %s: the no-RTC line, 125, and no timer armed (strace)',
+    (_who, prefix) => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'timerstack-alarm-'));
+      const trace = path.join(dir, 'trace');
+      const r = bash(`strace -f -qq -o ${trace} -e trace=timerfd_create,timerfd_settime ${prefix} ${TS} every 1s --align --count 2 --clock realtime-alarm; echo "status=$?" >&2`, 15_000);
+      expect(lines(r.stderr)).toEqual([expect.stringMatching(/^timerstack: --clock realtime-alarm: this machine has no real-time clock \(RTC\)/), 'status=125']);
+      expect(readFileSync(trace, 'utf8').split('\n').filter((l) => /timerfd_/.test(l))).toEqual([]);
+    },
+  );
 });

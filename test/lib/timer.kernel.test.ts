@@ -59,6 +59,11 @@ describe('Timer', () => {
     usageError(() => new Timer('tai' as 'monotonic'));
   });
 
+  it.each(['toString', 'constructor', '__proto__', 'hasOwnProperty'])('refuses %j (a name every object has) in one clear line, not a koffi TypeError', (name) => {
+    const err = usageError(() => new Timer(name as 'monotonic'));
+    expect(err.message).toBe(`unknown clock ${JSON.stringify(name)} (use monotonic, boottime, realtime, realtime-alarm, boottime-alarm)`);
+  });
+
   it('read() is 0 before the first expiry, 1 after a one-shot, then 0 again', () => {
     const t = timer();
     expect(t.arm('25ms')).toEqual({ valueNs: 0n, intervalNs: 0n });

@@ -49,7 +49,7 @@ const flat = (samples) => {
 };
 
 // Processes now in any of `groups` (process-group numbers), from /proc.
-function inGroups(groups) {
+export function inGroups(groups) {
   const found = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
