@@ -131,6 +131,11 @@ export class FdSource implements Source {
     else if (this.pausedMembers < this.members.size) this.mute(false);
   }
 
+  next(): Slot | undefined {
+    for (const slot of this.members) return slot;
+    return undefined;
+  }
+
   detachAll(): void {
     for (const slot of this.members) slot.source = undefined;
     this.members.clear();

@@ -132,6 +132,10 @@ export class QueueSource implements Source {
     if (this.heap.size === 0) this.arm();
   }
 
+  next(): Slot | undefined {
+    return this.heap.peek();
+  }
+
   detachAll(): void {
     for (let slot = this.heap.pop(); slot; slot = this.heap.pop()) slot.source = undefined;
     for (const slot of this.parked) slot.source = undefined;
