@@ -5,12 +5,13 @@ import { constants as osConstants } from 'node:os';
 import { Chalk } from 'chalk';
 import { EXIT, TimerstackError } from '../errors.js';
 import type { TimerSpec } from '../kinds/kind.js';
-import type { Loop } from '../loop/loop.js';
+import type { Expiration, Loop } from '../loop/loop.js';
 import type { Formatter } from '../output/format.js';
 import { jsonFormatter } from '../output/json.js';
 import { teeReporter } from '../output/metrics.js';
 import { textFormatter } from '../output/text.js';
 import type { Reporter } from '../supervise/events.js';
+import { sampleTick } from '../supervise/tick-event.js';
 import type { MissedRange } from '../kinds/wall-clock.js';
 import type { RunnerFactory, Schedule, ScheduleOptions } from '../supervise/schedule.js';
 import type { Supervisor } from '../supervise/supervisor.js';
@@ -77,7 +78,9 @@ export async function startSchedule(specs: TimerSpec[], mode: OutputMode, io: Io
   let table: Schedule | undefined;
   // --metrics: listening before anything is armed; fed the same events as the streams.
   const metrics = mode.metrics === undefined ? undefined : await import('../output/metrics-server.js').then((m) => m.startMetrics(mode.metrics!, () => schedule?.states() ?? []));
-  const loop: Loop = new Loop({ onNotice: (n) => schedule?.notice(n), afterDispatch: () => output.flush() });
+  // The warm-up wake formats a sample tick as a real one would be, and drops it.
+  const onWarmup = mode.quiet ? undefined : (sample: Expiration) => output.warm(out.tick(sampleTick(sample)));
+  const loop: Loop = new Loop({ onNotice: (n) => schedule?.notice(n), afterDispatch: () => output.flush(), warmup: !mode.lean, precise: mode.precise === true, onWarmup });
   const output = serveOutput(loop, () => schedule, () => table?.events, outlets, io.stdout);
   const streams = options.reporter ?? makeReporter(mode, out, err, (text) => output.emit(text), toErr, () => output.beforeRun(), () => outlets.readerLeft);
   const reporter = metrics ? teeReporter(streams, metrics.reporter) : streams;
