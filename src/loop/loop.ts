@@ -261,7 +261,7 @@ export class Loop {
     if (warm) {
       this.warmup.fired();
       // Late: the deadline itself is here, no time to warm up.
-      if (n === 1) return this.warmup.wake(this.batch, this.onWarmup, () => this.state === 'open' && this.onReadable());
+      if (n === 1) return this.warmup.wake(this.batch, this.onWarmup, (slot) => this.expireEarly(slot), () => this.state === 'open' && this.onReadable());
     }
     if (n === 0) return false;
     this.batch.run(() => {
@@ -283,6 +283,16 @@ export class Loop {
     });
     this.planWarmup();
     return true;
+  }
+
+  // --precise: the slot's deadline passed by the clock; its source delivers what is due now.
+  private expireEarly(slot: Slot): boolean {
+    const source = slot.source;
+    if (this.state !== 'open' || !source || this.placement.sources.get(source.fd) !== source) return false;
+    let done = false;
+    this.batch.run(() => (done = source.expireEarly()));
+    if (done) this.planWarmup();
+    return done;
   }
 
 }

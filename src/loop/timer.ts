@@ -53,6 +53,9 @@ export interface Source {
   detachAll(): void;
   // The timer due first on it (for the warm-up wake), if any.
   next(): Slot | undefined;
+  // --precise, its deadline passed by the clock: deliver now what is due (false: cannot, wait
+  // for the kernel's wake-up).
+  expireEarly(): boolean;
 }
 
 // Expirations read for a paused timer, delivered as one when it resumes.

@@ -19,6 +19,8 @@ import type { Expiration, Slot, Source } from './timer.js';
 // before the deadline.
 export const WARMUP_MIN_NS = 2_000_000n;
 export const WARMUP_LEAD_NS = 150_000n;
+// --precise wakes earlier: a warm-up that comes after the deadline cannot poll up to it.
+export const PRECISE_LEAD_NS = 300_000n;
 // --precise: how long after the deadline the poll gives up when no expiration comes (the timer
 // was paused or cancelled meanwhile); the usual wait is a few microseconds.
 export const PRECISE_GIVE_UP_NS = 500_000n;
@@ -72,7 +74,7 @@ export class Warmup {
     if (slot === undefined || deadline - now < WARMUP_MIN_NS) return this.disarm();
     this.slot = slot;
     this.deadline = deadline;
-    const at = deadline - WARMUP_LEAD_NS;
+    const at = deadline - (slot.mode === PRECISE ? PRECISE_LEAD_NS : WARMUP_LEAD_NS);
     if (this.armedFor === at) return;
     if (this.fd < 0) this.fd = openTimerfd(this.native, this.epoll(), CLOCK_MONOTONIC);
     this.native.settime(this.fd, TFD_TIMER_ABSTIME, at, 0n);
@@ -88,9 +90,10 @@ export class Warmup {
 
   // The warm-up wake (its fd read): the steps of a real one (clock read, expiration built, the
   // onWarmup hook) on a sample of the timer due next, delivered to no one; then, for a precise
-  // timer, a spin on the clock to the deadline and `poll` (one wake-up of the loop, true when it
-  // delivered) until the expiration is there, or PRECISE_GIVE_UP_NS past it.
-  wake(batch: Batch, onWarmup: ((sample: Expiration) => void) | undefined, poll: () => boolean): false {
+  // timer, a spin on the clock to the deadline, then `early` (its expiration delivered by the
+  // clock, true when done) or else `poll` (one wake-up of the loop, true when it delivered) until
+  // the kernel's expiration is there, or PRECISE_GIVE_UP_NS past it.
+  wake(batch: Batch, onWarmup: ((sample: Expiration) => void) | undefined, early: (slot: Slot) => boolean, poll: () => boolean): false {
     const { slot, deadline } = this;
     if (!slot?.source || deadline === undefined) return false;
     const time = batch.clocks.refresh(slot.clockid);
@@ -99,6 +102,7 @@ export class Warmup {
     batch.settle();
     if (slot.mode !== PRECISE) return false;
     while (clockNow(CLOCK_MONOTONIC) < deadline);
+    if (early(slot)) return false;
     const giveUp = deadline + PRECISE_GIVE_UP_NS;
     while (!poll() && clockNow(CLOCK_MONOTONIC) < giveUp);
     return false;
