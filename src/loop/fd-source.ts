@@ -71,8 +71,10 @@ export class FdSource implements Source {
   }
 
   private deliverFixed(n: number): void {
-    // Copied: a handler may cancel members (or add timers that join this schedule).
-    for (const slot of [...this.members]) {
+    // Copied: a handler may cancel members (or add timers that join this schedule). One member
+    // (the usual case) needs no copy.
+    const members = this.members.size === 1 ? this.members : [...this.members];
+    for (const slot of members) {
       if (slot.source !== this) continue;
       const { last, next } = fixedAdvance(slot.recurrence, slot.deadline, n);
       if (next !== undefined) slot.deadline = next;

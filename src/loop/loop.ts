@@ -76,14 +76,9 @@ export class Loop {
     this.control = slotControl(this.batch, (slot) => this.detach(slot), () => this.planWarmup());
   }
 
-  /** @internal How many times the warm-up wake was armed (at most once per wake-up). */
-  get warmupArms(): number {
-    return this.warmup.arms;
-  }
-
-  /** @internal The warm-up's timerfd (-1 while it has none). */
-  get warmupFd(): number {
-    return this.warmup.fd;
+  /** @internal The warm-up wake: how many times it was armed (at most once per wake-up), its timerfd (-1: none). */
+  get warmupState(): { arms: number; fd: number } {
+    return { arms: this.warmup.arms, fd: this.warmup.fd };
   }
 
   /** How many timers are armed. */
@@ -247,52 +242,58 @@ export class Loop {
   // One wake-up; true when it delivered something (or noted an error).
   private onReadable(): boolean {
     if (this.state === 'closed') return false;
-    const batch = this.readyBatch;
-    const warmFd = this.warmup.fd;
-    let warm = false;
+    this.warmSeen = false;
     // One batch per wake-up: the fds are read only when dispatched, and uv_poll calls again
     // while the epoll fd stays readable (with 1024+ ready, draining all would loop forever).
-    const n = this.epoll!.waitOnce((fd, events) => {
-      const source = this.placement.sources.get(fd);
-      if (source) batch.push(source);
-      else if (fd === warmFd) warm = true;
-      else this.errorWatches.note(fd, events);
-    });
-    if (warm) {
+    const n = this.epoll!.waitOnce(this.noteReady);
+    if (this.warmSeen) {
       this.warmup.fired();
       // Late: the deadline itself is here, no time to warm up.
-      if (n === 1) return this.warmup.wake(this.batch, this.onWarmup, (slot) => this.expireEarly(slot), () => this.state === 'open' && this.onReadable());
+      if (n === 1) return this.warmup.wake(this.batch, this.onWarmup, this.early, this.poll);
     }
     if (n === 0) return false;
-    this.batch.run(() => {
-      try {
-        for (let i = 0; i < batch.length; i++) {
-          const source = batch[i]!;
-          // A handler earlier in the batch may have cancelled this source's timers.
-          if (this.placement.sources.get(source.fd) !== source) continue;
-          try {
-            source.onReady();
-          } catch (err) {
-            this.batch.fail(err);
-          }
-        }
-        this.errorWatches.deliver((fn) => this.batch.guard(fn));
-      } finally {
-        batch.length = 0;
-      }
-    });
+    this.batch.run(this.dispatchReady);
     this.planWarmup();
     return true;
   }
 
-  // --precise: the slot's deadline passed by the clock; its source delivers what is due now.
-  private expireEarly(slot: Slot): boolean {
+  // The steps of a wake-up, made once (no closure per wake-up).
+  private warmSeen = false;
+  private readonly noteReady = (fd: number, events: number): void => {
+    const source = this.placement.sources.get(fd);
+    if (source) this.readyBatch.push(source);
+    else if (fd === this.warmup.fd) this.warmSeen = true;
+    else this.errorWatches.note(fd, events);
+  };
+  private readonly dispatchReady = (): void => {
+    const batch = this.readyBatch;
+    try {
+      for (let i = 0; i < batch.length; i++) {
+        const source = batch[i]!;
+        // A handler earlier in the batch may have cancelled this source's timers.
+        if (this.placement.sources.get(source.fd) !== source) continue;
+        try {
+          source.onReady();
+        } catch (err) {
+          this.batch.fail(err);
+        }
+      }
+      this.errorWatches.deliver(this.guard);
+    } finally {
+      batch.length = 0;
+    }
+  };
+  private readonly guard = (fn: () => void): void => this.batch.guard(fn);
+  private readonly poll = (): boolean => this.state === 'open' && this.onReadable();
+
+  // --precise: the deadline passed by the clock; its source delivers what is due now.
+  private readonly early = (slot: Slot): boolean => {
     const source = slot.source;
     if (this.state !== 'open' || !source || this.placement.sources.get(source.fd) !== source) return false;
     let done = false;
     this.batch.run(() => (done = source.expireEarly()));
     if (done) this.planWarmup();
     return done;
-  }
+  };
 
 }

@@ -55,8 +55,8 @@ describe('the warm-up wake', () => {
     expect(loop.fdCount).toBe(1);
     await waitFor(() => first >= 3, 20_000, '3 wake-ups');
     for (const t of timers) t.cancel();
-    expect(loop.warmupArms).toBeGreaterThanOrEqual(1);
-    expect(loop.warmupArms).toBeLessThanOrEqual(wakeups() + 1);
+    expect(loop.warmupState.arms).toBeGreaterThanOrEqual(1);
+    expect(loop.warmupState.arms).toBeLessThanOrEqual(wakeups() + 1);
   });
 
   it('is armed once per wake-up at most for 100,000 timers in the deadline queue', async () => {
@@ -67,8 +67,8 @@ describe('the warm-up wake', () => {
     loop.addAll(list);
     await waitFor(() => fired === 100_000, 30_000, 'every one-shot');
     expect(loop.size).toBe(0);
-    expect(loop.warmupArms).toBeGreaterThanOrEqual(1);
-    expect(loop.warmupArms).toBeLessThanOrEqual(wakeups() + 1);
+    expect(loop.warmupState.arms).toBeGreaterThanOrEqual(1);
+    expect(loop.warmupState.arms).toBeLessThanOrEqual(wakeups() + 1);
   });
 
   it('is not armed when the next deadline is nearer than WARMUP_MIN_NS', async () => {
@@ -78,22 +78,22 @@ describe('the warm-up wake', () => {
     const t = loop.add({ interval }, (e) => seen.push(e));
     await waitFor(() => seen.length >= 10, 10_000, '10 ticks');
     t.cancel();
-    expect(loop.warmupArms).toBe(0);
-    expect(loop.warmupFd).toBe(-1);
+    expect(loop.warmupState.arms).toBe(0);
+    expect(loop.warmupState.fd).toBe(-1);
   });
 
   it('is closed once nothing is armed, and arms again for a new timer', async () => {
     const { loop } = counted({ precise: true });
     let fired = 0;
     loop.add({ delay: 10n * MS }, () => fired++);
-    expect(loop.warmupFd).toBeGreaterThanOrEqual(0);
+    expect(loop.warmupState.fd).toBeGreaterThanOrEqual(0);
     await waitFor(() => fired === 1, 10_000, 'the one-shot');
     expect(loop.size).toBe(0);
-    expect(loop.warmupFd).toBe(-1);
+    expect(loop.warmupState.fd).toBe(-1);
     const t = loop.add({ delay: 1000n * MS }, () => {});
-    expect(loop.warmupFd).toBeGreaterThanOrEqual(0);
+    expect(loop.warmupState.fd).toBeGreaterThanOrEqual(0);
     t.cancel();
-    expect(loop.warmupFd).toBe(-1);
+    expect(loop.warmupState.fd).toBe(-1);
   });
 
   it('keeps no process alive: a precise one-shot and a periodic timer cancelled end the process', () => {
@@ -146,7 +146,7 @@ describe('the warm-up wake', () => {
     const t = loop.add({ interval: 5n * MS, warmup: false }, () => n++);
     await waitFor(() => n >= 3, 10_000, '3 ticks');
     t.cancel();
-    expect(loop.warmupArms).toBe(0);
+    expect(loop.warmupState.arms).toBe(0);
   });
 });
 
