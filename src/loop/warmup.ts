@@ -20,10 +20,13 @@ import type { Expiration, Slot, Source } from './timer.js';
 export const WARMUP_MIN_NS = 2_000_000n;
 export const WARMUP_LEAD_NS = 150_000n;
 // --precise wakes earlier: a warm-up that comes after the deadline cannot poll up to it.
-export const PRECISE_LEAD_NS = 300_000n;
+export const PRECISE_LEAD_NS = 200_000n;
 // --precise: how long after the deadline the poll gives up when no expiration comes (the timer
 // was paused or cancelled meanwhile); the usual wait is a few microseconds.
 export const PRECISE_GIVE_UP_NS = 500_000n;
+// After an early delivery, how long the kernel's own expiration (20–50 µs after the deadline on
+// a VM) is polled for, to be read in the same wake-up instead of waking the process once more.
+export const PRECISE_CONFIRM_NS = 200_000n;
 
 // Past this many timerfds the next deadline is not looked for (a scan per wake-up would cost
 // more than it saves): a loop that large wakes often anyway, and its timers get no warm-up.
@@ -91,8 +94,8 @@ export class Warmup {
   // The warm-up wake (its fd read): the steps of a real one (clock read, expiration built, the
   // onWarmup hook) on a sample of the timer due next, delivered to no one; then, for a precise
   // timer, a spin on the clock to the deadline, then `early` (its expiration delivered by the
-  // clock, true when done) or else `poll` (one wake-up of the loop, true when it delivered) until
-  // the kernel's expiration is there, or PRECISE_GIVE_UP_NS past it.
+  // clock, true when done), then `poll` (one wake-up of the loop, true when it delivered) until
+  // the kernel's expiration is there (read, and delivered unless early() did), or given up.
   wake(batch: Batch, onWarmup: ((sample: Expiration) => void) | undefined, early: (slot: Slot) => boolean, poll: () => boolean): false {
     const { slot, deadline } = this;
     if (!slot?.source || deadline === undefined) return false;
@@ -102,8 +105,8 @@ export class Warmup {
     batch.settle();
     if (slot.mode !== PRECISE) return false;
     while (clockNow(CLOCK_MONOTONIC) < deadline);
-    if (early(slot)) return false;
-    const giveUp = deadline + PRECISE_GIVE_UP_NS;
+    const delivered = early(slot);
+    const giveUp = deadline + (delivered ? PRECISE_CONFIRM_NS : PRECISE_GIVE_UP_NS);
     while (!poll() && clockNow(CLOCK_MONOTONIC) < giveUp);
     return false;
   }

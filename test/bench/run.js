@@ -4,7 +4,7 @@
 //
 //   node test/bench/run.js [--quick] [--json FILE] [--svg FILE] [--soak] [--explain]
 //                          [--only latency,cpu,drift,scale,startup,idle,calendar] [--rounds N]
-//                          [--ab BIN[,BIN...]]
+//                          [--ab BIN[,BIN...]] [--contenders ID,ID...]
 //
 // --ab adds other builds of timerstack (a bin/timerstack.js in another checkout, say with a
 // change to src/) to the latency rounds, to measure a change against this one side by side.
@@ -24,7 +24,7 @@ import { latencySvg } from './lib/svg.mjs';
 import { cpuTable, driftTable, internalLine, latencyTable, scaleTable, startupTable, targetsTable } from './lib/report.mjs';
 
 function parseArgs(argv) {
-  const opts = { quick: false, json: undefined, svg: undefined, soak: false, explain: false, only: undefined, rounds: undefined, ab: [] };
+  const opts = { quick: false, json: undefined, svg: undefined, soak: false, explain: false, only: undefined, rounds: undefined, ab: [], ids: undefined };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -40,6 +40,8 @@ function parseArgs(argv) {
     else if (a === '--only') opts.only = new Set(value().split(','));
     else if (a === '--rounds') opts.rounds = Number(value());
     else if (a === '--ab') opts.ab = value().split(',').map((p) => path.resolve(p));
+    // Latency and CPU rounds of these contenders only (and the C loop): timerstack-precise,c-warm…
+    else if (a === '--contenders') opts.ids = new Set(value().split(','));
     else throw new Error(`unknown option ${a} (use --quick, --json FILE, --svg FILE, --soak, --explain, --only LIST, --rounds N, --ab BINS)`);
   }
   return opts;
@@ -74,12 +76,12 @@ async function main() {
   if (want('latency')) {
     log('latency: every 5 ms, 400 ticks, alternating with the C loop');
     const rounds = opts.rounds ?? (q ? 2 : 5);
-    results.latency = await latency(tools, { rounds, comparatorRounds: Math.min(rounds, q ? 1 : 2), ab: opts.ab, log });
+    results.latency = await latency(tools, { rounds, comparatorRounds: Math.min(rounds, q ? 1 : 2), ab: opts.ab, ids: opts.ids, log });
     results.latency.watch = await watchLatency({ ticks: q ? 10 : 30, log });
   }
   if (want('cpu')) {
     log('cpu: CPU per wake-up, every 5 ms (schedstat, 2 s of steady state)');
-    results.cpu = await wakeCpu(tools, { rounds: q ? 2 : 3, log });
+    results.cpu = await wakeCpu(tools, { rounds: opts.rounds ?? (q ? 2 : 3), ids: opts.ids, log });
   }
   if (want('drift')) {
     log('drift: every 5 ms, 1000 ticks');

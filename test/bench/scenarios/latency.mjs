@@ -88,8 +88,8 @@ async function runOnce(tools, c, periodMs, count) {
 // the C run just before it, and the ratio is taken within the pair (the machine's state drifts
 // over seconds, so a pair shares it). In the first `comparatorRounds` rounds the other contenders
 // follow, paired with the round's last C run (their ratios are in the hundreds anyway).
-export async function latency(tools, { rounds, comparatorRounds, periodMs = 5, count = 400, ab = [], log }) {
-  const all = contenders(tools, ab);
+export async function latency(tools, { rounds, comparatorRounds, periodMs = 5, count = 400, ab = [], ids, log }) {
+  const all = contenders(tools, ab).filter((c) => !ids || c.id === 'c' || ids.has(c.id));
   const main = new Set(all.filter((c) => c.main).map((c) => c.id));
   const cloop = all.find((c) => c.id === 'c');
   const runs = Object.fromEntries(all.map((c) => [c.id, []]));

@@ -28,8 +28,8 @@ function sampleOnce(argv) {
   });
 }
 
-export async function wakeCpu(tools, { rounds, log }) {
-  const all = contenders(tools).filter((c) => c.id.startsWith('c') || c.id === 'node-bare' || c.id.startsWith('timerstack'));
+export async function wakeCpu(tools, { rounds, ids, log }) {
+  const all = contenders(tools).filter((c) => (c.id.startsWith('c') || c.id === 'node-bare' || c.id.startsWith('timerstack')) && (!ids || c.id === 'c' || ids.has(c.id)));
   const per = Object.fromEntries(all.map((c) => [c.id, []]));
   const count = Math.ceil((TO_MS + 750) / PERIOD_MS);
   for (let r = 0; r < rounds; r++) {
