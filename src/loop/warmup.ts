@@ -20,7 +20,7 @@ import type { Expiration, Slot, Source } from './timer.js';
 export const WARMUP_MIN_NS = 2_000_000n;
 export const WARMUP_LEAD_NS = 150_000n;
 // --precise wakes earlier: a warm-up that comes after the deadline cannot poll up to it.
-export const PRECISE_LEAD_NS = 200_000n;
+export const PRECISE_LEAD_NS = 300_000n;
 // --precise: how long after the deadline the poll gives up when no expiration comes (the timer
 // was paused or cancelled meanwhile); the usual wait is a few microseconds.
 export const PRECISE_GIVE_UP_NS = 500_000n;
