@@ -17,7 +17,7 @@ export interface OnceOptions {
   loop?: Loop;
   /** `false`: no warm-up wake before its deadlines (the least CPU; default: the loop's, on). */
   warmup?: boolean;
-  /** `true`: after the warm-up wake, poll to the deadline (delivered at it, for 150–250 µs more CPU per tick; default: the loop's, off). */
+  /** `true`: after the warm-up wake, poll to the deadline (delivered at it, for 130–300 µs more CPU per tick; default: the loop's, off). */
   precise?: boolean;
 }
 

@@ -60,7 +60,7 @@ export interface LoopOptions {
   /**
    * The warm-up 300 µs ahead, then a spin on the clock to the deadline (default false): the
    * expiration is delivered at its deadline instead of one kernel wake-up after it, for
-   * 150–250 µs more CPU per tick (measured on a 2-core VM). Needs the warm-up.
+   * 130–300 µs more CPU per tick (measured on a 2-core VM). Needs the warm-up.
    */
   precise?: boolean;
   /** Runs on each warm-up wake with a sample expiration (of the timer due next; not a real one): warm up your own handler's code here, with no side effects. */
