@@ -26,6 +26,9 @@ export interface OutputMode {
   metrics?: string;
   // --color: auto (the environment and the stream decide), always, never.
   color: ColorWhen;
+  // How the loop waits: --lean (no warm-up wake), --precise (warm-up, then a poll to the deadline).
+  lean?: boolean;
+  precise?: boolean;
 }
 
 // The package's version, from the first package.json named timerstack above this file (tsc's

@@ -71,7 +71,10 @@ async function dispatch(argv: readonly string[], io: Io, outlets: Outlets): Prom
     verbose: words.options.has('verbose'),
     ...(typeof words.options.get('metrics') === 'string' ? { metrics: words.options.get('metrics') as string } : {}),
     color: optionValue(words, COLOR) ?? 'auto',
+    lean: words.options.has('lean'),
+    precise: words.options.has('precise'),
   };
+  if (mode.lean && mode.precise) throw new UsageError('--precise needs the warm-up wake that --lean turns off: give one of them');
   outlets.json = mode.json;
   if (words.command === 'run') {
     const { runTable } = await import('./run-table.js');

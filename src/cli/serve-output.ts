@@ -16,6 +16,8 @@ export interface ServeOutput {
   // An event line for stdout (written with the rest of its wake-up).
   emit(text: string): void;
   flush(): void;
+  // The warm-up wake's sample line: made like one for stdout, and dropped.
+  warm(text: string): void;
   // A command is about to start (its output goes straight to the terminal).
   beforeRun(): void;
   showCountdown(countdown: Countdown): void;
@@ -56,6 +58,7 @@ export function serveOutput(
   return {
     emit: (text) => batch.emit(text),
     flush: () => batch.flush(),
+    warm: (text) => batch.warm(text),
     beforeRun: clear,
     showCountdown: (c) => (countdown = c),
     detach: () => {

@@ -2,15 +2,17 @@
 // process should end. Heavy modules (koffi, the command runner, chalk's formatters) are loaded
 // here, when a timer is about to be armed, not for --help or --version.
 import { constants as osConstants } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
 import { Chalk } from 'chalk';
 import { EXIT, TimerstackError } from '../errors.js';
 import type { TimerSpec } from '../kinds/kind.js';
-import type { Loop } from '../loop/loop.js';
+import type { Expiration, Loop } from '../loop/loop.js';
 import type { Formatter } from '../output/format.js';
 import { jsonFormatter } from '../output/json.js';
 import { teeReporter } from '../output/metrics.js';
 import { textFormatter } from '../output/text.js';
 import type { Reporter } from '../supervise/events.js';
+import { sampleTick } from '../supervise/tick-event.js';
 import type { MissedRange } from '../kinds/wall-clock.js';
 import type { RunnerFactory, Schedule, ScheduleOptions } from '../supervise/schedule.js';
 import type { Supervisor } from '../supervise/supervisor.js';
@@ -77,7 +79,9 @@ export async function startSchedule(specs: TimerSpec[], mode: OutputMode, io: Io
   let table: Schedule | undefined;
   // --metrics: listening before anything is armed; fed the same events as the streams.
   const metrics = mode.metrics === undefined ? undefined : await import('../output/metrics-server.js').then((m) => m.startMetrics(mode.metrics!, () => schedule?.states() ?? []));
-  const loop: Loop = new Loop({ onNotice: (n) => schedule?.notice(n), afterDispatch: () => output.flush() });
+  // The warm-up wake formats a sample tick as a real one would be, and drops it.
+  const onWarmup = mode.quiet ? undefined : (sample: Expiration) => output.warm(out.tick(sampleTick(sample)));
+  const loop: Loop = new Loop({ onNotice: (n) => schedule?.notice(n), afterDispatch: () => output.flush(), warmup: !mode.lean, precise: mode.precise === true, onWarmup });
   const output = serveOutput(loop, () => schedule, () => table?.events, outlets, io.stdout);
   const streams = options.reporter ?? makeReporter(mode, out, err, (text) => output.emit(text), toErr, () => output.beforeRun(), () => outlets.readerLeft);
   const reporter = metrics ? teeReporter(streams, metrics.reporter) : streams;
@@ -94,6 +98,10 @@ export async function startSchedule(specs: TimerSpec[], mode: OutputMode, io: Io
   });
   const unwatchJobs = watchJobControl(io, running);
   try {
+    // The wake-up's code optimized (TurboFan) within the first ticks, not after minutes: at 5 ms
+    // with V8's default budget, 4 functions are optimized in 400 ticks; with 4096, the whole path
+    // (measured: 25 % less CPU per wake-up). Set after start-up, so start-up compiles no more.
+    setFlagsFromString(`--interrupt-budget=${TIER_UP_BUDGET}`);
     running.start();
     if (table) options.attach?.({ schedule: table, loop, reporter, formatter: err, stderr: toErr });
     if (countdown) output.showCountdown(countdown.startCountdown(loop, () => running.remaining(), (text) => outlets.err.draw(text), errChalk));
@@ -170,6 +178,9 @@ async function loadFailure(what: string, err: unknown): Promise<TimerstackError>
   if (exhausted) return new TimerstackError('EMFILE', `too many open files (EMFILE) while loading ${what}: raise \`ulimit -n\``);
   return new TimerstackError(code ?? 'ELOAD', `cannot load ${what}: ${String((err as Error).message ?? err).split('\n')[0]}`);
 }
+
+// V8's interrupt budget while serving (its default is 67,584 bytes of bytecode run).
+const TIER_UP_BUDGET = 4096;
 
 // Fewer fds left than this while a module failed to load: the limit is why.
 const FD_HEADROOM = 16;

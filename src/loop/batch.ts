@@ -3,6 +3,7 @@
 // inside the native callback), and the afterDispatch hook (output flushed once) at its end.
 import { ClockReadings } from './clock-readings.js';
 import { failureHandler } from './failure.js';
+import type { Expiration, Slot } from './timer.js';
 
 export class Batch {
   // True while a batch runs.
@@ -37,6 +38,31 @@ export class Batch {
     } catch (err) {
       this.fail(err);
     }
+  }
+
+  // Hands `count` expirations, the latest due at `last`, to the timer's handler.
+  deliver(slot: Slot, count: number, last: bigint, final: boolean): void {
+    slot.tick += count;
+    const event = this.expiration(slot, slot.tick, count, last, this.clocks.now(slot.clockid), final);
+    try {
+      slot.handler(event);
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  // The event of an expiration seen at `time` (also built, for a sample, by the warm-up).
+  expiration(slot: Slot, tick: number, count: number, last: bigint, time: bigint, final: boolean): Expiration {
+    return {
+      timer: slot.timer,
+      tick,
+      expirations: count,
+      scheduled: last,
+      time,
+      wallTime: this.clocks.wallTime(slot.clockid, time),
+      latenessUs: Number(time - last) / 1000,
+      final,
+    };
   }
 
   // Outside a batch, the next clock reading is a new one.

@@ -4,6 +4,7 @@
 import { catchUp, fixedAdvance, lookAhead } from './recurrence.js';
 import { armable, isCanceled, type Source, type SourceHost } from './source.js';
 import type { Slot } from './timer.js';
+import { CLOCK_MONOTONIC } from '../native/libc.js';
 
 export class FdSource implements Source {
   readonly budgeted = true;
@@ -14,6 +15,8 @@ export class FdSource implements Source {
   // kernel keeps counting); a member resumed puts it back. Pausing itself costs no system call.
   private pausedMembers = 0;
   private muted = false;
+  // Expirations delivered by expireEarly() that the next read still counts.
+  private credit = 0;
 
   constructor(
     private readonly host: SourceHost,
@@ -40,12 +43,38 @@ export class FdSource implements Source {
     }
     if (n === 0) return;
     this.fired = true;
+    if (this.credit > 0) {
+      const counted = Math.min(n, this.credit);
+      this.credit -= counted;
+      n -= counted;
+      if (n === 0) return;
+    }
     // `time` must not predate the read that counted n.
     this.host.refresh(this.clockid);
     const [only] = this.members;
     if (only?.recurrence.computed) return this.deliverComputed(only);
-    // Copied: a handler may cancel members (or add timers that join this schedule).
-    for (const slot of [...this.members]) {
+    this.deliverFixed(n);
+  }
+
+  // --precise: the deadline has passed by the clock (CLOCK_MONOTONIC, the kernel's own), before
+  // the kernel's wake-up is seen; its expiration is delivered now and credited against the next
+  // read, which then delivers only what expired after it. Fixed schedules on the monotonic clock
+  // with no member paused only (false: not done).
+  expireEarly(): boolean {
+    const [only] = this.members;
+    if (!only || only.recurrence.computed || only.clockid !== CLOCK_MONOTONIC || this.pausedMembers > 0) return false;
+    if (this.host.refresh(this.clockid) < only.deadline) return false;
+    this.fired = true;
+    this.credit++;
+    this.deliverFixed(1);
+    return true;
+  }
+
+  private deliverFixed(n: number): void {
+    // Copied: a handler may cancel members (or add timers that join this schedule). One member
+    // (the usual case) needs no copy.
+    const members = this.members.size === 1 ? this.members : [...this.members];
+    for (const slot of members) {
       if (slot.source !== this) continue;
       const { last, next } = fixedAdvance(slot.recurrence, slot.deadline, n);
       if (next !== undefined) slot.deadline = next;
@@ -129,6 +158,11 @@ export class FdSource implements Source {
     if (slot.paused) this.pausedMembers--;
     if (this.members.size === 0) this.host.release(this);
     else if (this.pausedMembers < this.members.size) this.mute(false);
+  }
+
+  next(): Slot | undefined {
+    for (const slot of this.members) return slot;
+    return undefined;
   }
 
   detachAll(): void {

@@ -6,6 +6,7 @@
 //  - past the budget, its clock's deadline queue (one absolute timerfd over a heap).
 // Handlers run outside the native callback's reach: one that throws cannot stop the batch or
 // leave a source half-read (failure.ts). Other fds may be watched for errors (error-watches.ts).
+// Before a deadline far enough away, one warm-up wake runs the wake-up's code warm (warmup.ts).
 import { UsageError } from '../errors.js';
 import { CLOCKS, isRealtimeClock } from '../native/clocks.js';
 import { Epoll } from '../native/epoll.js';
@@ -14,11 +15,13 @@ import { kernelTimers, type TimerNative } from '../native/timerfd.js';
 import { watchReadable, type FdWatch } from '../native/watch.js';
 import { Batch } from './batch.js';
 import { ErrorWatches } from './error-watches.js';
-import { validate, type LoopOptions, type ResolvedTimerOptions, type TimerOptions } from './options.js';
+import { validate, warmupMode, type LoopOptions, type ResolvedTimerOptions, type TimerOptions } from './options.js';
 import { Placement } from './placement.js';
 import { computedRecurrence, fixedRecurrence, lookAhead, type Recurrence } from './recurrence.js';
 import type { LoopNotice, Source, SourceHost } from './source.js';
+import { slotControl } from './slot-control.js';
 import { LoopTimer, defaultTimerName, type Expiration, type ExpirationHandler, type Slot, type TimerControl } from './timer.js';
+import { LEAN, Warmup } from './warmup.js';
 
 export type { Expiration, ExpirationHandler } from './timer.js';
 export type { LoopNotice, MissedDeadlines } from './source.js';
@@ -44,16 +47,17 @@ export class Loop {
   private readonly readyBatch: Source[] = [];
   private readonly errorWatches = new ErrorWatches(() => this.epoll!);
   private readonly host: SourceHost;
-  private readonly control: TimerControl = {
-    remaining: (slot) => slot.source?.remaining(slot) ?? 0n,
-    cancel: (slot) => this.detach(slot),
-    pause: (slot) => this.pauseSlot(slot),
-    resume: (slot) => this.resumeSlot(slot),
-    flush: (slot) => this.flushSlot(slot),
-  };
+  private readonly warmup: Warmup;
+  // The warm-up mode of timers that do not choose one, and how many timers want a warm-up.
+  private readonly mode: number;
+  private warmTimers = 0;
+  private readonly onWarmup: ((sample: Expiration) => void) | undefined;
+  private readonly control: TimerControl;
 
   /** A loop with no timers yet (the epoll set is made when the first is added). */
   constructor(options: LoopOptions = {}) {
+    this.mode = warmupMode(options, 1);
+    this.onWarmup = options.onWarmup;
     this.native = options.native ?? kernelTimers;
     this.onNotice = options.onNotice;
     this.batch = new Batch(options.afterDispatch, options.onError);
@@ -61,13 +65,20 @@ export class Loop {
       native: this.native,
       now: (clockid) => this.batch.clocks.now(clockid),
       refresh: (clockid) => this.batch.clocks.refresh(clockid),
-      deliver: (slot, count, last, final) => this.deliver(slot, count, last, final),
+      deliver: (slot, count, last, final) => this.batch.deliver(slot, count, last, final),
       finish: (slot) => this.detach(slot),
       notice: (notice) => this.batch.guard(() => this.onNotice?.(notice)),
       release: (source) => this.placement.release(source),
       watch: (fd, on) => this.epoll!.modify(fd, on ? EPOLLIN : 0),
     };
     this.placement = new Placement(this.native, () => this.epoll!, this.host, options.maxFds ?? Infinity);
+    this.warmup = new Warmup(this.native, () => this.epoll!);
+    this.control = slotControl(this.batch, (slot) => this.detach(slot), () => this.planWarmup());
+  }
+
+  /** @internal The warm-up wake: how many times it was armed (at most once per wake-up), its timerfd (-1: none). */
+  get warmupState(): { arms: number; fd: number } {
+    return { arms: this.warmup.arms, fd: this.warmup.fd };
   }
 
   /** How many timers are armed. */
@@ -94,7 +105,7 @@ export class Loop {
     try {
       return this.addOne(validate(options), handler);
     } finally {
-      this.batch.settle();
+      this.settle();
     }
   }
 
@@ -113,7 +124,7 @@ export class Loop {
       for (const timer of armed) timer.cancel();
       throw err;
     } finally {
-      this.batch.settle();
+      this.settle();
     }
   }
 
@@ -144,6 +155,7 @@ export class Loop {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.errorWatches.clear();
+    this.warmup.close(false);
     this.placement.closeAll();
     this.timerCount = 0;
     this.watch?.stop();
@@ -165,6 +177,7 @@ export class Loop {
     if (this.state !== 'paused') return;
     this.state = 'open';
     this.watch?.resume();
+    this.planWarmup();
   }
 
   private addOne(options: ResolvedTimerOptions, handler: ExpirationHandler): LoopTimer {
@@ -178,11 +191,13 @@ export class Loop {
     const cancelOnSet = options.at !== undefined && isRealtimeClock(clockid) && options.cancelOnSet !== false;
     const flags = TFD_TIMER_ABSTIME | (cancelOnSet ? TFD_TIMER_CANCEL_ON_SET : 0);
     const slot = LoopTimer.slotOf(timer);
+    slot.mode = warmupMode(options, this.mode);
     // Reads the clock: one that cannot be read (an alarm clock without an RTC) is refused here.
     slot.wallOffset = this.batch.clocks.wallOffset(clockid);
     this.placement.attach(slot, flags);
     lookAhead(slot);
     if (this.timerCount++ === 0) this.watch!.ref();
+    if (slot.mode !== LEAN) this.warmTimers++;
     return timer;
   }
 
@@ -199,36 +214,21 @@ export class Loop {
     slot.source = undefined;
     slot.held = undefined;
     source.remove(slot);
-    if (--this.timerCount === 0) this.watch?.unref();
+    if (slot.mode !== LEAN) this.warmTimers--;
+    if (--this.timerCount > 0) return;
+    this.watch?.unref();
+    this.warmup.close(true);
   }
 
-  private pauseSlot(slot: Slot): void {
-    if (!slot.source || slot.paused) return;
-    slot.paused = true;
-    slot.source.pause(slot);
+  // Outside a batch, the clock readings go; the warm-up is armed for the new next deadline.
+  private settle(): void {
+    this.batch.settle();
+    if (!this.batch.active) this.planWarmup();
   }
 
-  // Back on its source; what a shared read held for it meanwhile is delivered at once.
-  private resumeSlot(slot: Slot): void {
-    if (!slot.paused) return;
-    slot.paused = false;
-    slot.source?.resume(slot);
-    this.deliverHeld(slot);
-  }
-
-  private flushSlot(slot: Slot): void {
-    const source = slot.source;
-    if (source) this.batch.run(() => (source.poll(slot), this.deliverHeld(slot)));
-  }
-
-  private deliverHeld(slot: Slot): void {
-    const held = slot.held;
-    if (!held || !slot.source) return;
-    slot.held = undefined;
-    this.batch.run(() => {
-      this.deliver(slot, held.count, held.last, held.final);
-      if (held.final) this.detach(slot);
-    });
+  private planWarmup(): void {
+    if (this.warmTimers > 0 && this.state === 'open') this.warmup.plan(this.placement.sources);
+    else this.warmup.disarm();
   }
 
   private start(): void {
@@ -239,52 +239,61 @@ export class Loop {
     if (this.state === 'paused') this.watch.pause();
   }
 
-  private onReadable(): void {
-    if (this.state === 'closed') return;
-    const batch = this.readyBatch;
+  // One wake-up; true when it delivered something (or noted an error).
+  private onReadable(): boolean {
+    if (this.state === 'closed') return false;
+    this.warmSeen = false;
     // One batch per wake-up: the fds are read only when dispatched, and uv_poll calls again
     // while the epoll fd stays readable (with 1024+ ready, draining all would loop forever).
-    this.epoll!.waitOnce((fd, events) => {
-      const source = this.placement.sources.get(fd);
-      if (source) batch.push(source);
-      else this.errorWatches.note(fd, events);
-    });
-    this.batch.run(() => {
-      try {
-        for (let i = 0; i < batch.length; i++) {
-          const source = batch[i]!;
-          // A handler earlier in the batch may have cancelled this source's timers.
-          if (this.placement.sources.get(source.fd) !== source) continue;
-          try {
-            source.onReady();
-          } catch (err) {
-            this.batch.fail(err);
-          }
-        }
-        this.errorWatches.deliver((fn) => this.batch.guard(fn));
-      } finally {
-        batch.length = 0;
-      }
-    });
+    const n = this.epoll!.waitOnce(this.noteReady);
+    if (this.warmSeen) {
+      this.warmup.fired();
+      // Late: the deadline itself is here, no time to warm up.
+      if (n === 1) return this.warmup.wake(this.batch, this.onWarmup, this.early, this.poll);
+    }
+    if (n === 0) return false;
+    this.batch.run(this.dispatchReady);
+    this.planWarmup();
+    return true;
   }
 
-  private deliver(slot: Slot, count: number, last: bigint, final: boolean): void {
-    slot.tick += count;
-    const time = this.batch.clocks.now(slot.clockid);
-    const event: Expiration = {
-      timer: slot.timer,
-      tick: slot.tick,
-      expirations: count,
-      scheduled: last,
-      time,
-      wallTime: this.batch.clocks.wallTime(slot.clockid, time),
-      latenessUs: Number(time - last) / 1000,
-      final,
-    };
+  // The steps of a wake-up, made once (no closure per wake-up).
+  private warmSeen = false;
+  private readonly noteReady = (fd: number, events: number): void => {
+    const source = this.placement.sources.get(fd);
+    if (source) this.readyBatch.push(source);
+    else if (fd === this.warmup.fd) this.warmSeen = true;
+    else this.errorWatches.note(fd, events);
+  };
+  private readonly dispatchReady = (): void => {
+    const batch = this.readyBatch;
     try {
-      slot.handler(event);
-    } catch (err) {
-      this.batch.fail(err);
+      for (let i = 0; i < batch.length; i++) {
+        const source = batch[i]!;
+        // A handler earlier in the batch may have cancelled this source's timers.
+        if (this.placement.sources.get(source.fd) !== source) continue;
+        try {
+          source.onReady();
+        } catch (err) {
+          this.batch.fail(err);
+        }
+      }
+      this.errorWatches.deliver(this.guard);
+    } finally {
+      batch.length = 0;
     }
-  }
+  };
+  private readonly guard = (fn: () => void): void => this.batch.guard(fn);
+  private readonly poll = (): boolean => this.state === 'open' && this.onReadable();
+
+  // --precise: the deadline passed by the clock; its source delivers what is due now.
+  private readonly early = (slot: Slot): boolean => {
+    const source = slot.source;
+    if (this.state !== 'open' || !source || this.placement.sources.get(source.fd) !== source) return false;
+    let done = false;
+    this.batch.run(() => (done = source.expireEarly()));
+    if (done) this.planWarmup();
+    return done;
+  };
+
 }

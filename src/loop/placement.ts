@@ -1,5 +1,5 @@
 // Where each timer lives: the fd budget and fd sharing. A new timer joins a timerfd shared with
-// timers of identical fixed schedule (same clock, flags, first deadline and interval) that has
+// timers of identical fixed schedule (same clock, flags, warm-up mode, first deadline and interval) that has
 // not fired yet, gets a timerfd of its own while this loop's cap and the process-wide budget
 // allow, and past them joins its clock's deadline queue.
 import type { Epoll } from '../native/epoll.js';
@@ -30,7 +30,7 @@ export class Placement {
   // Gives a new timer its source, arming it for its first deadline.
   attach(slot: Slot, flags: number): void {
     const { recurrence, clockid } = slot;
-    const key = recurrence.computed ? undefined : `${clockid}:${flags}:${recurrence.first}:${recurrence.interval}`;
+    const key = recurrence.computed ? undefined : `${clockid}:${flags}:${slot.mode}:${recurrence.first}:${recurrence.interval}`;
     const group = key === undefined ? undefined : this.shared.get(key);
     if (group && !group.fired) {
       group.members.add(slot);

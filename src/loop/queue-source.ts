@@ -90,6 +90,15 @@ export class QueueSource implements Source {
     }
   }
 
+  // --precise: the earliest deadline has passed by the clock; what is due is delivered now, as
+  // the kernel's wake-up would (the queue counts by the clock anyway).
+  expireEarly(): boolean {
+    const top = this.heap.peek();
+    if (!top || top.deadline > this.host.refresh(this.clockid)) return false;
+    this.onReady();
+    return true;
+  }
+
   // Nothing until it comes due (then it is parked).
   pause(): void {}
 
@@ -130,6 +139,10 @@ export class QueueSource implements Source {
   remove(slot: Slot): void {
     if (!this.heap.remove(slot)) this.parked.delete(slot);
     if (this.heap.size === 0) this.arm();
+  }
+
+  next(): Slot | undefined {
+    return this.heap.peek();
   }
 
   detachAll(): void {

@@ -51,6 +51,11 @@ export interface Source {
   poll(slot: Slot): void;
   // Lets go of every timer without delivering (the loop is closing).
   detachAll(): void;
+  // The timer due first on it (for the warm-up wake), if any.
+  next(): Slot | undefined;
+  // --precise, its deadline passed by the clock: deliver now what is due (false: cannot, wait
+  // for the kernel's wake-up).
+  expireEarly(): boolean;
 }
 
 // Expirations read for a paused timer, delivered as one when it resumes.
@@ -74,6 +79,8 @@ export class Slot implements HeapItem {
   // A computed schedule's deadline after `deadline`, worked out ahead of time so that an
   // expiration is delivered without waiting for the rule (undefined: not known yet; null: none).
   following: bigint | null | undefined = undefined;
+  // What it asks of the wake-up before its deadline (warmup.ts: LEAN, WARM or PRECISE).
+  mode = 1;
   constructor(
     readonly timer: LoopTimer,
     readonly recurrence: Recurrence,

@@ -3,11 +3,21 @@ import type { ChalkInstance } from 'chalk';
 import { formatDuration } from '../grammar/duration.js';
 import type { Formatter, RunEvent } from './format.js';
 
+const p = (n: number, w = 2) => String(n).padStart(w, '0');
+// Events come many to a second: the part up to the seconds is made once per second.
+let lastSecond = NaN;
+let lastBase = '';
+
 // Local wall time as "2026-11-27 15:50:00.123".
 function localTime(ns: bigint): string {
-  const d = new Date(Number(ns / 1_000_000n));
-  const p = (n: number, w = 2) => String(n).padStart(w, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}`;
+  const ms = Number(ns / 1_000_000n);
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    const d = new Date(second * 1000);
+    lastSecond = second;
+    lastBase = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+  }
+  return `${lastBase}.${p(ms - second * 1000, 3)}`;
 }
 
 export function textFormatter(chalk: ChalkInstance): Formatter {

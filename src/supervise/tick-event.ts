@@ -24,6 +24,20 @@ export function tickEvent(entry: Entry, ev: Expiration): TickEvent {
   };
 }
 
+// A tick event for the warm-up wake's sample expiration (never reported: formatted and dropped,
+// so that the formatting code is warm when the real expiration comes).
+export function sampleTick(ev: Expiration): TickEvent {
+  return {
+    timer: ev.timer.name,
+    tick: ev.tick,
+    expirations: ev.expirations,
+    timeNs: ev.wallTime,
+    scheduledNs: ev.scheduled + ev.timer.wallOffset,
+    latenessUs: ev.latenessUs,
+    zone: undefined,
+  };
+}
+
 // The one act a --persistent timer makes at start for what it missed: due at the last of them,
 // seen at `nowNs`.
 export function catchUpTick(spec: TimerSpec, missed: MissedRange, nowNs: bigint): TickEvent {

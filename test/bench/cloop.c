@@ -4,6 +4,10 @@
 //       one periodic timerfd (absolute first deadline one period from now, the kernel's
 //       interval), epoll_wait(-1), read, one "tick N expirations K lateness_us L" line per
 //       wake-up (L: the wake-up's lateness as seen inside), fflush.
+//   cloop warm PERIOD_NS COUNT LEAD_NS
+//       the same, with timerstack's warm-up wake: a second, absolute one-shot timerfd armed
+//       LEAD_NS before each deadline; its wake-up formats a line on dummy data and drops it
+//       (the limit a warm-up can reach on this machine).
 //   cloop scale N BASE_NS STEP_NS TICKS
 //       N timerfds, timer i with period BASE_NS + i*STEP_NS, first after one period, TICKS
 //       expirations each; one NDJSON-like line per expiration (stdout fully buffered, flushed
@@ -77,6 +81,62 @@ static int tick_mode(int64_t period, long count) {
   return 0;
 }
 
+static int warm_mode(int64_t period, long count, int64_t lead) {
+  int fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+  int wfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+  int ep = epoll_create1(EPOLL_CLOEXEC);
+  if (fd < 0 || wfd < 0 || ep < 0) die("cloop: create");
+  struct epoll_event ev = {.events = EPOLLIN, .data.fd = fd};
+  if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) < 0) die("cloop: epoll_ctl");
+  struct epoll_event wev = {.events = EPOLLIN, .data.fd = wfd};
+  if (epoll_ctl(ep, EPOLL_CTL_ADD, wfd, &wev) < 0) die("cloop: epoll_ctl");
+  int64_t first = now_ns(CLOCK_MONOTONIC) + period;
+  struct itimerspec its = {.it_interval = to_ts(period), .it_value = to_ts(first)};
+  if (timerfd_settime(fd, TFD_TIMER_ABSTIME, &its, NULL) < 0) die("cloop: timerfd_settime");
+  struct itimerspec wits = {.it_interval = {0, 0}, .it_value = to_ts(first - lead)};
+  timerfd_settime(wfd, TFD_TIMER_ABSTIME, &wits, NULL);
+  unsigned long long tick = 0;
+  long wakeups = 0;
+  int64_t cpu_first = 0;
+  char sink[256];
+  volatile int sunk = 0;
+  while ((long)tick < count) {
+    struct epoll_event out[8];
+    int n = epoll_wait(ep, out, 8, -1);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      die("cloop: epoll_wait");
+    }
+    int64_t seen = now_ns(CLOCK_MONOTONIC);
+    int real = 0;
+    uint64_t exp;
+    for (int i = 0; i < n; i++) {
+      if (out[i].data.fd == wfd) {
+        if (read(wfd, &exp, 8) != 8) continue;
+      } else {
+        real = 1;
+      }
+    }
+    if (!real) {
+      // The warm-up: the same steps on dummy data, the line dropped.
+      double late_us = (double)(seen - first) / 1000.0;
+      sunk += snprintf(sink, sizeof sink, "tick %llu expirations %llu lateness_us %.3f\n", tick + 1, 1ULL, late_us);
+      continue;
+    }
+    if (read(fd, &exp, 8) != 8) continue;
+    tick += exp;
+    if (wakeups++ == 0) cpu_first = cpu_us();
+    int64_t deadline = first + (int64_t)(tick - 1) * period;
+    double late_us = (double)(seen - deadline) / 1000.0;
+    printf("tick %llu expirations %llu lateness_us %.3f\n", tick, (unsigned long long)exp, late_us);
+    fflush(stdout);
+    wits.it_value = to_ts(deadline + period - lead);
+    timerfd_settime(wfd, TFD_TIMER_ABSTIME, &wits, NULL);
+  }
+  fprintf(stderr, "{\"cpu_us\":%lld,\"wakeups\":%ld}\n", (long long)(cpu_us() - cpu_first), wakeups);
+  return 0;
+}
+
 static int scale_mode(long n, int64_t base, int64_t step, long ticks) {
   struct rlimit rl;
   getrlimit(RLIMIT_NOFILE, &rl);
@@ -136,7 +196,8 @@ static int scale_mode(long n, int64_t base, int64_t step, long ticks) {
 
 int main(int argc, char **argv) {
   if (argc == 4 && strcmp(argv[1], "tick") == 0) return tick_mode(atoll(argv[2]), atol(argv[3]));
+  if (argc == 5 && strcmp(argv[1], "warm") == 0) return warm_mode(atoll(argv[2]), atol(argv[3]), atoll(argv[4]));
   if (argc == 6 && strcmp(argv[1], "scale") == 0) return scale_mode(atol(argv[2]), atoll(argv[3]), atoll(argv[4]), atol(argv[5]));
-  fprintf(stderr, "usage: cloop tick PERIOD_NS COUNT | cloop scale N BASE_NS STEP_NS TICKS\n");
+  fprintf(stderr, "usage: cloop tick PERIOD_NS COUNT | cloop warm PERIOD_NS COUNT LEAD_NS | cloop scale N BASE_NS STEP_NS TICKS\n");
   return 2;
 }

@@ -156,7 +156,7 @@ describe('completion(): the --get-yargs-completions protocol', () => {
 
   it('after a value: options again', async () => {
     expect(await words('every', '5s', '--clock', 'boottime', '--c')).toEqual(['--count', '--chdir', '--color']);
-    expect(await words('run', 'timers.txt', '')).toEqual(['--json', '--quiet', '--verbose', '--color', '--init', '--check', '--metrics', '--help']);
+    expect(await words('run', 'timers.txt', '')).toEqual(['--json', '--quiet', '--verbose', '--color', '--init', '--check', '--metrics', '--lean', '--precise', '--help']);
   });
 
   it('export takes a target first', async () => {

@@ -75,11 +75,11 @@ describe('the option table', () => {
   });
 
   it.each<[CommandName, string[]]>([
-    ['once', ['clock', 'jitter', 'timeout', 'kill-after', 'signal', 'shell', 'foreground', 'chdir', 'env', 'lock', 'name', 'json', 'quiet', 'verbose', 'color', 'dry-run', 'init', 'metrics']],
-    ['at', ['clock', 'late', 'jitter', 'timeout', 'kill-after', 'signal', 'shell', 'foreground', 'chdir', 'env', 'lock', 'tz', 'name', 'json', 'quiet', 'verbose', 'color', 'dry-run', 'init', 'metrics']],
-    ['cron', ['count', 'for', 'until', 'clock', 'jitter', 'overlap', 'timeout', 'kill-after', 'signal', 'shell', 'fail-fast', 'keep-going', 'foreground', 'chdir', 'env', 'lock', 'tz', 'persistent', 'name', 'json', 'quiet', 'verbose', 'color', 'dry-run', 'init', 'metrics']],
+    ['once', ['clock', 'jitter', 'timeout', 'kill-after', 'signal', 'shell', 'foreground', 'chdir', 'env', 'lock', 'name', 'json', 'quiet', 'verbose', 'color', 'dry-run', 'init', 'metrics', 'lean', 'precise']],
+    ['at', ['clock', 'late', 'jitter', 'timeout', 'kill-after', 'signal', 'shell', 'foreground', 'chdir', 'env', 'lock', 'tz', 'name', 'json', 'quiet', 'verbose', 'color', 'dry-run', 'init', 'metrics', 'lean', 'precise']],
+    ['cron', ['count', 'for', 'until', 'clock', 'jitter', 'overlap', 'timeout', 'kill-after', 'signal', 'shell', 'fail-fast', 'keep-going', 'foreground', 'chdir', 'env', 'lock', 'tz', 'persistent', 'name', 'json', 'quiet', 'verbose', 'color', 'dry-run', 'init', 'metrics', 'lean', 'precise']],
     ['next', ['tz', 'json', 'iterations', 'from']],
-    ['run', ['json', 'quiet', 'verbose', 'color', 'init', 'check', 'metrics']],
+    ['run', ['json', 'quiet', 'verbose', 'color', 'init', 'check', 'metrics', 'lean', 'precise']],
     ['export', ['user', 'dir', 'image', 'namespace']],
     ['completion', []],
   ])('optionsFor(%s), in table order', (command, names) => {

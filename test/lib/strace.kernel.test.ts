@@ -40,13 +40,16 @@ describe('system calls (strace)', () => {
     expect(JSON.parse(String(r.stdout))).toEqual({ tick: 1, expirations: 1 });
     const lines = trace.split('\n');
 
-    // One timerfd, close-on-exec and non-blocking, on CLOCK_MONOTONIC.
+    // Two timerfds, close-on-exec and non-blocking, on CLOCK_MONOTONIC: the timer's, then the
+    // warm-up wake's.
     const creates = lines.filter((l) => l.includes('timerfd_create('));
-    expect(creates).toHaveLength(1);
+    expect(creates).toHaveLength(2);
     // (strace pads short calls before " = result" in its output file.)
-    const created = creates[0]!.match(/timerfd_create\(CLOCK_MONOTONIC, TFD_CLOEXEC\|TFD_NONBLOCK\)\s+= (\d+)$/);
-    expect(created, creates[0]).not.toBeNull();
-    const tfd = created![1]!;
+    const [tfd, wfd] = creates.map((c) => {
+      const created = c.match(/timerfd_create\(CLOCK_MONOTONIC, TFD_CLOEXEC\|TFD_NONBLOCK\)\s+= (\d+)$/);
+      expect(created, c).not.toBeNull();
+      return created![1]!;
+    }) as [string, string];
 
     // Armed once, with an absolute deadline 30 ms after a moment inside the child's lifetime.
     const settimes = lines.filter((l) => l.includes(`timerfd_settime(${tfd},`));
@@ -58,6 +61,12 @@ describe('system calls (strace)', () => {
     const deadline = BigInt(armed![1]!) * 1_000_000_000n + BigInt(armed![2]!);
     expect(deadline).toBeGreaterThanOrEqual(before + 30n * MS);
     expect(deadline).toBeLessThanOrEqual(after);
+
+    // The warm-up wake: armed once, absolute, 150 µs before that deadline.
+    const warmups = lines.filter((l) => l.includes(`timerfd_settime(${wfd},`) && l.includes('TFD_TIMER_ABSTIME'));
+    expect(warmups).toHaveLength(1);
+    const warm = warmups[0]!.match(/it_value=\{tv_sec=(\d+), tv_nsec=(\d+)\}/)!;
+    expect(deadline - (BigInt(warm[1]!) * 1_000_000_000n + BigInt(warm[2]!))).toBe(150_000n);
 
     // Registered for EPOLLIN in an epoll set of its own, then removed after firing.
     const adds = lines.filter((l) => new RegExp(`epoll_ctl\\(\\d+, EPOLL_CTL_ADD, ${tfd}, `).test(l));

@@ -23,6 +23,11 @@ export function latencyTable(lat, watch) {
   return table(['every 5 ms, 400 ticks: lateness at the reader', 'p50', 'p90', 'p99', 'max', 'p50 / C', 'p90 / C'], rows);
 }
 
+export function cpuTable(cpu) {
+  const rows = Object.values(cpu.contenders).map((c) => (c.error ? [c.label, c.error, '', ''] : [c.label, `${c.cpu_us} µs`, x(c.vs_c), x(c.vs_bare)]));
+  return table([`CPU per wake-up, every ${cpu.period_ms} ms (${cpu.method}; medians of ${cpu.rounds} runs)`, 'CPU per tick', 'vs C', 'vs bare Node'], rows);
+}
+
 export function internalLine(lat) {
   const rows = Object.values(lat.contenders)
     .filter((c) => c.internal)
@@ -75,6 +80,7 @@ export function startupTable(st, idle) {
   if (idle) {
     text += `${text ? '\n\n' : ''}idle: \`once 10s\` ${idle.once10s_cpu_ms} ms CPU − \`once 0\` ${idle.once0_cpu_ms} ms = **${idle.idle_cpu_ms} ms** for a 10 s wait`;
     if (idle.during_wait_cpu_ms !== null) text += ` (of which ${idle.during_wait_cpu_ms} ms between 3 s and 9.7 s into the wait, from /proc schedstat)`;
+    if (idle.rss_mb !== null) text += `; while waiting: **${idle.rss_mb} MB** RSS, **${idle.threads}** threads (/proc/PID/status)`;
   }
   return text;
 }

@@ -12,13 +12,32 @@ import { BENCH_DIR, BIN, which } from '../lib/tools.mjs';
 const node = process.execPath;
 const contender = (name) => path.join(BENCH_DIR, 'contenders', name);
 
-// Contenders in the order of the table; argv(periodMs, count). `c` is the floor.
+// timerstack's three ways of waiting, each in text and NDJSON.
+export const MODES = [
+  { id: '', flags: [], label: '' },
+  { id: '-precise', flags: ['--precise'], label: ' --precise' },
+  { id: '-lean', flags: ['--lean'], label: ' --lean' },
+];
+// The warm-up lead the C loop's warm mode uses (timerstack's WARMUP_LEAD_NS).
+const LEAD_NS = 150_000;
+
+// Contenders in the order of the table; argv(periodMs, count). `c` is the floor; `c-warm` the
+// same loop with timerstack's warm-up wake (the limit on this machine); `node-bare` the least a
+// Node loop on a timerfd does (what --lean's CPU is measured against).
 export function contenders(tools, ab = []) {
   const list = [];
-  if (tools.cloop) list.push({ id: 'c', label: 'C timerfd + epoll', argv: (p, n) => [tools.cloop, 'tick', String(p * 1e6), String(n)] });
+  if (tools.cloop) {
+    list.push(
+      { id: 'c', label: 'C timerfd + epoll', argv: (p, n) => [tools.cloop, 'tick', String(p * 1e6), String(n)] },
+      { id: 'c-warm', main: true, label: 'C loop with the warm-up wake', argv: (p, n) => [tools.cloop, 'warm', String(p * 1e6), String(n), String(LEAD_NS)] },
+    );
+  }
   list.push(
-    { id: 'timerstack', label: 'timerstack every (text)', argv: (p, n) => [node, BIN, 'every', `${p}ms`, '--count', String(n)] },
-    { id: 'timerstack-json', label: 'timerstack every --json', json: true, argv: (p, n) => [node, BIN, 'every', `${p}ms`, '--count', String(n), '--json'] },
+    { id: 'node-bare', main: true, label: 'bare Node loop (koffi, uv_poll)', argv: (p, n) => [node, contender('bare-loop.mjs'), String(p), String(n)] },
+    ...MODES.flatMap((m) => [
+      { id: `timerstack${m.id}`, main: true, label: `timerstack every${m.label} (text)`, argv: (p, n) => [node, BIN, 'every', `${p}ms`, '--count', String(n), ...m.flags] },
+      { id: `timerstack-json${m.id}`, main: true, label: `timerstack every --json${m.label}`, json: true, argv: (p, n) => [node, BIN, 'every', `${p}ms`, '--count', String(n), '--json', ...m.flags] },
+    ]),
     ...ab.flatMap((bin, i) => [
       { id: `ab${i + 1}`, main: true, label: `B${i + 1} every (text): ${bin}`, argv: (p, n) => [node, bin, 'every', `${p}ms`, '--count', String(n)] },
       { id: `ab${i + 1}-json`, main: true, label: `B${i + 1} every --json`, argv: (p, n) => [node, bin, 'every', `${p}ms`, '--count', String(n), '--json'] },
@@ -69,9 +88,9 @@ async function runOnce(tools, c, periodMs, count) {
 // the C run just before it, and the ratio is taken within the pair (the machine's state drifts
 // over seconds, so a pair shares it). In the first `comparatorRounds` rounds the other contenders
 // follow, paired with the round's last C run (their ratios are in the hundreds anyway).
-export async function latency(tools, { rounds, comparatorRounds, periodMs = 5, count = 400, ab = [], log }) {
-  const all = contenders(tools, ab);
-  const main = new Set(['timerstack', 'timerstack-json', ...all.filter((c) => c.main).map((c) => c.id)]);
+export async function latency(tools, { rounds, comparatorRounds, periodMs = 5, count = 400, ab = [], ids, log }) {
+  const all = contenders(tools, ab).filter((c) => !ids || c.id === 'c' || ids.has(c.id));
+  const main = new Set(all.filter((c) => c.main).map((c) => c.id));
   const cloop = all.find((c) => c.id === 'c');
   const runs = Object.fromEntries(all.map((c) => [c.id, []]));
   const once = async (c, r, pair) => {

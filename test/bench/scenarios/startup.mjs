@@ -62,6 +62,7 @@ export function idle(tools, { parallel, base, log }) {
     const zero = [];
     for (let i = 0; i < base; i++) zero.push(await runRusage(tools, [node, BIN, 'once', '0']));
     const during = [];
+    const held = [];
     // Started 400 ms apart, so that their startups (whose CPU counts too) do not compete.
     setTimeout(markReady, 400 * (parallel - 1) + 1500);
     const waits = await Promise.all(
@@ -78,6 +79,8 @@ export function idle(tools, { parallel, base, log }) {
             setTimeout(() => {
               const b = cpuNs(pid());
               if (a !== undefined && b !== undefined) during.push(b - a);
+              const st = procStatus(pid());
+              if (st) held.push(st);
             }, 9700);
           },
         });
@@ -94,6 +97,9 @@ export function idle(tools, { parallel, base, log }) {
       idle_cpu_ms: round(waitMs - zeroMs, 1),
       // Scheduler-accounted CPU of all threads while waiting (3 s → 9.7 s).
       during_wait_cpu_ms: during.length ? round(median(during) / 1e6, 2) : null,
+      // Memory and threads while waiting, 9.7 s in (/proc/PID/status).
+      rss_mb: held.length ? round(median(held.map((h) => h.rssKb)) / 1024, 1) : null,
+      threads: held.length ? median(held.map((h) => h.threads)) : null,
       runs: { once0: cpu(zero).map((x) => round(x, 1)), once10s: cpu(waits).map((x) => round(x, 1)) },
     };
     log(`  idle: once 10s ${out.once10s_cpu_ms} ms CPU, once 0 ${out.once0_cpu_ms} ms → ${out.idle_cpu_ms} ms for the wait; ${out.during_wait_cpu_ms} ms of it between 3 s and 9.7 s (schedstat)`);
@@ -103,8 +109,19 @@ export function idle(tools, { parallel, base, log }) {
   return { ready, result };
 }
 
+// VmRSS (kB) and Threads of a process, from /proc/PID/status.
+function procStatus(pid) {
+  if (!pid) return undefined;
+  try {
+    const text = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return { rssKb: Number(/VmRSS:\s+(\d+)/.exec(text)[1]), threads: Number(/Threads:\s+(\d+)/.exec(text)[1]) };
+  } catch {
+    return undefined;
+  }
+}
+
 // CPU time (ns) of every thread of a process, from /proc/PID/task/*/schedstat.
-function cpuNs(pid) {
+export function cpuNs(pid) {
   if (!pid) return undefined;
   try {
     let sum = 0;
