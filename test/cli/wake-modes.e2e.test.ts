@@ -5,7 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { lines, ndjson, timerstack } from '../helpers/binary.js';
 
 describe('--precise and --lean', () => {
-  it.each([['--precise'], ['--lean'], []])('every 5ms --count 40 %s: exactly 40 expirations, the last one tick 40', async (...flags) => {
+  const modes: Array<{ mode: string; flags: string[] }> = [
+    { mode: '--precise', flags: ['--precise'] },
+    { mode: '--lean', flags: ['--lean'] },
+    { mode: '(the default)', flags: [] },
+  ];
+  it.each(modes)('every 5ms --count 40 $mode: exactly 40 expirations, the last one tick 40', async ({ flags }) => {
     const r = await timerstack(['every', '5ms', '--count', '40', '--json', ...flags], { timeoutMs: 30_000 });
     expect(r.code).toBe(0);
     const ticks = ndjson(r.stdout);
