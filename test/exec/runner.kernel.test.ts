@@ -16,7 +16,16 @@ import {
   type SkipReason,
   type TickContext,
 } from '../../src/exec/runner.js';
-import { procStat } from '../../src/exec/groups.js';
+import { procPids, procStat } from '../../src/exec/groups.js';
+
+// A process's command name, or '' once it is gone.
+function readComm(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
 
 const MS = 1_000_000n;
 
@@ -411,6 +420,11 @@ describe('stop', () => {
     await eventually(() => h.pids.length === 2);
     // Both shells have set their trap and started their sleep (they say so after both).
     expect(await eventually(() => existsSync(join(dir, 'trapped.1')) && existsSync(join(dir, 'trapped.2')), 10_000)).toBe(true);
+    // …and each `sleep 5 &` has become sleep: a SIGTERM that reaches the forked shell before its
+    // exec can be lost by the shell, and the stop would then wait for --kill-after (not ours).
+    const sleeping = (leader: number) =>
+      procPids().some((pid) => procStat(pid)?.ppid === leader && readComm(pid) === 'sleep');
+    expect(await eventually(() => h.pids.every(sleeping), 10_000)).toBe(true);
     const t0 = performance.now();
     await h.runner.stop('SIGTERM');
     expect(performance.now() - t0).toBeLessThan(2000);
