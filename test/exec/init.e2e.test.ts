@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { procStat } from '../../src/exec/groups.js';
-import { BIN, lines, ndjson, waitFor } from '../helpers/binary.js';
+import { BIN, ignoreEpipe, lines, ndjson, waitFor } from '../helpers/binary.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`fixtures/${name}`, import.meta.url));
 const probe = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'true'], { stdio: 'ignore' });
@@ -30,6 +30,7 @@ function unshared(argv: string[], input = '', watch?: (pid1: number) => void): P
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdin.on('error', ignoreEpipe);
     child.stdin.end(input);
     if (watch) void waitFor(() => pid1Of(child.pid!) !== undefined, 10_000).then(() => watch(pid1Of(child.pid!)!));
     child.on('close', (code) => resolve({ code, stdout, stderr }));

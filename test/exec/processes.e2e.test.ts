@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { BIN, lines, ndjson, timerstack, waitFor } from '../helpers/binary.js';
+import { BIN, ignoreEpipe, lines, ndjson, timerstack, waitFor } from '../helpers/binary.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'timerstack-proc-'));
 
@@ -23,6 +23,7 @@ function sh(script: string, input?: string): Promise<{ code: number | null; stdo
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdin.on('error', ignoreEpipe);
     child.stdin.end(input ?? '');
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });

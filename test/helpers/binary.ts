@@ -47,6 +47,8 @@ export function timerstack(args: readonly string[], options: RunOptions = {}): P
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  // A program that exits without reading its input closes the pipe: not the test's failure.
+  child.stdin.on('error', ignoreEpipe);
   if (options.input !== undefined) child.stdin.end(options.input);
   else child.stdin.end();
   const killer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 15_000);
@@ -74,6 +76,12 @@ export async function waitFor(predicate: () => boolean, timeoutMs = 5000): Promi
     if (Date.now() > until) throw new Error('timed out waiting for a condition');
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+// For a child's stdin: EPIPE means the child closed its input without reading all of it (it
+// exited, or it never reads); anything else is rethrown.
+export function ignoreEpipe(error: NodeJS.ErrnoException): void {
+  if (error.code !== 'EPIPE') throw error;
 }
 
 export function lines(text: string): string[] {

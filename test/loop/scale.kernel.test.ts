@@ -9,6 +9,7 @@ import { CLOCK_MONOTONIC } from '../../src/native/libc.js';
 import { clockNow } from '../../src/native/clocks.js';
 import { getFdLimit } from '../../src/native/fd-limit.js';
 import { MS, repoRoot, sleepSync, waitFor } from '../helpers/kernel.js';
+import { ignoreEpipe } from '../helpers/binary.js';
 
 const BIN = path.join(repoRoot, 'bin/timerstack.js');
 
@@ -43,6 +44,7 @@ function timerstackUnderUlimit(fds: number, args: string[], input: string, timeo
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => out.push(d));
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  child.stdin.on('error', ignoreEpipe);
   child.stdin.end(input);
   const killer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   return new Promise((resolve, reject) => {
