@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, baseEnv, lines, ndjson, timerstack, waitFor } from '../helpers/binary.js';
+import { holdsTimerfd } from '../helpers/procs.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'timerstack-messages-'));
 
@@ -76,8 +77,8 @@ describe('help, plans and states', () => {
       onSpawn: (child) => {
         child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
         void (async () => {
-          // Wait until it listens (the held SIGUSR1 would be answered anyway, once armed).
-          await new Promise((r) => setTimeout(r, 300));
+          // Wait until it is armed (before Node runs timerstack's code, SIGUSR1 is Node's own).
+          await waitFor(() => holdsTimerfd(child.pid!), 10_000);
           child.kill('SIGUSR1');
           await waitFor(() => err.includes('next in'));
           child.kill('SIGTERM');

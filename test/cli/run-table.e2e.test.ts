@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ndjson, timerstack, waitFor } from '../helpers/binary.js';
+import { holdsTimerfd } from '../helpers/procs.js';
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?Z$/;
 const dir = mkdtempSync(path.join(tmpdir(), 'timerstack-run-'));
@@ -134,7 +135,7 @@ describe('timerstack run', () => {
       },
     });
     await waitFor(() => child !== undefined);
-    await new Promise((r) => setTimeout(r, 500));
+    await waitFor(() => holdsTimerfd(child!.pid!), 10_000);
     child!.kill('SIGUSR1');
     await waitFor(() => /second:/.test(stderr));
     child!.kill('SIGINT');

@@ -176,7 +176,13 @@ describe('signals', () => {
     const r = await timerstack(['every', '30ms', '--count', '12', '--json'], {
       onSpawn: (child) => {
         child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-        setTimeout(() => child.kill('SIGUSR1'), 200);
+        // After the first tick: its handler is installed by then. (Before Node has run any of
+        // timerstack's code, SIGUSR1 is Node's own: see the README's Guarantees.)
+        let sent = false;
+        child.stdout!.on('data', () => {
+          if (!sent) child.kill('SIGUSR1');
+          sent = true;
+        });
       },
     });
     expect(r.code).toBe(0);

@@ -63,7 +63,9 @@ describe('the warm-up wake', () => {
     const { loop, wakeups } = counted({ maxFds: 0 });
     let fired = 0;
     const now = clockNow(CLOCK_MONOTONIC);
-    const list = Array.from({ length: 100_000 }, (_, i) => ({ options: { at: now + 500n * MS + BigInt(i % 50) * 3n * MS }, handler: () => fired++ }));
+    // 50 groups 20 ms apart, from 1 s on: on a loaded machine arming may take most of a second,
+    // and handling a group must still leave the next one more than WARMUP_MIN_NS ahead.
+    const list = Array.from({ length: 100_000 }, (_, i) => ({ options: { at: now + 1000n * MS + BigInt(i % 50) * 20n * MS }, handler: () => fired++ }));
     loop.addAll(list);
     await waitFor(() => fired === 100_000, 30_000, 'every one-shot');
     expect(loop.size).toBe(0);
