@@ -1,5 +1,5 @@
 // once() and every() on real timers, each on a private Loop so its size can be watched.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { every, once } from '../../src/lib/api.js';
 import { defaultLoop } from '../../src/lib/default-loop.js';
 import { Loop, type Expiration } from '../../src/loop/loop.js';
@@ -7,17 +7,9 @@ import { CLOCK_MONOTONIC } from '../../src/native/libc.js';
 import { clockNow } from '../../src/native/clocks.js';
 import { UsageError } from '../../src/errors.js';
 import { MS, delay } from '../helpers/kernel.js';
+import { loopsClosedAfterEach } from '../helpers/loops.js';
 
-let loops: Loop[] = [];
-function newLoop(): Loop {
-  const loop = new Loop();
-  loops.push(loop);
-  return loop;
-}
-afterEach(() => {
-  for (const loop of loops) loop.close();
-  loops = [];
-});
+const newLoop = loopsClosedAfterEach();
 
 async function rejection(p: Promise<unknown>): Promise<Error> {
   try {

@@ -2,24 +2,15 @@
 // deadlines already past at a late wake-up counted as missed, and after a clock step (ECANCELED,
 // through the fake native layer) the deadlines stepped over reported, not delivered. With an fd
 // of its own and in the deadline queue.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Loop, LoopTimer, type Expiration, type LoopNotice } from '../../src/loop/loop.js';
 import { clockNow } from '../../src/native/clocks.js';
 import { CLOCK_REALTIME } from '../../src/native/libc.js';
 import { MS, sleepSync, waitFor } from '../helpers/kernel.js';
 import { CancelOnceNative } from '../native/fake-native.js';
+import { loopsClosedAfterEach } from '../helpers/loops.js';
 
-let loops: Loop[] = [];
-afterEach(() => {
-  for (const l of loops) l.close();
-  loops = [];
-});
-
-function newLoop(options: ConstructorParameters<typeof Loop>[0] = {}): Loop {
-  const loop = new Loop(options);
-  loops.push(loop);
-  return loop;
-}
+const newLoop = loopsClosedAfterEach();
 
 // A rule of `count` deadlines `stepNs` apart from `first`.
 function grid(first: bigint, stepNs: bigint, count: number) {

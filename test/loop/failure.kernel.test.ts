@@ -2,23 +2,15 @@
 // once Node's stack is its own again (never thrown inside the native poll callback, where it was
 // a V8 fatal error, exit 133); a periodic timer whose handler throws goes on firing, the process
 // does not spin, and the other timers keep their exact counts.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { Loop, type Expiration } from '../../src/loop/loop.js';
 import { MS, distDir, runNode, waitFor } from '../helpers/kernel.js';
+import { loopsClosedAfterEach } from '../helpers/loops.js';
 
 const lib = JSON.stringify(path.join(distDir, 'index.js'));
 
-let loops: Loop[] = [];
-afterEach(() => {
-  for (const loop of loops) loop.close();
-  loops = [];
-});
-function newLoop(options?: ConstructorParameters<typeof Loop>[0]): Loop {
-  const loop = new Loop(options);
-  loops.push(loop);
-  return loop;
-}
+const newLoop = loopsClosedAfterEach();
 
 // What must never be seen on stderr: V8's fatal check, a native abort.
 const FATAL = /Check failed|FATAL ERROR|Native stack trace|napi_/;

@@ -1,6 +1,6 @@
 // The Loop on real timerfds: own fds, shared fds, the deadline queue, missed ticks, lifetimes,
 // and (through a fake native layer) ECANCELED after a clock step.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { Loop, LoopTimer, type Expiration, type LoopNotice } from '../../src/loop/loop.js';
@@ -9,19 +9,11 @@ import { clockNow } from '../../src/native/clocks.js';
 import { UsageError } from '../../src/errors.js';
 import { CancelOnceNative } from '../native/fake-native.js';
 import { MS, delay, distDir, median, runNode, sleepSync, waitFor } from '../helpers/kernel.js';
+import { loopsClosedAfterEach } from '../helpers/loops.js';
 
-let loops: Loop[] = [];
 // These tests count fds and settime calls: the warm-up wake's own fd is left out of them
 // (warmup.kernel.test.ts tests it).
-function newLoop(options?: ConstructorParameters<typeof Loop>[0]): Loop {
-  const loop = new Loop({ warmup: false, ...options });
-  loops.push(loop);
-  return loop;
-}
-afterEach(() => {
-  for (const loop of loops) loop.close();
-  loops = [];
-});
+const newLoop = loopsClosedAfterEach({ warmup: false });
 
 // Records every event per timer.
 class Recorder {

@@ -4,21 +4,13 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, constants, openSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Loop, type Expiration, type LoopTimer } from '../../src/loop/loop.js';
 import { EPOLLERR } from '../../src/native/libc.js';
 import { MS, delay, hrNow, sleepSync, waitFor } from '../helpers/kernel.js';
+import { loopsClosedAfterEach } from '../helpers/loops.js';
 
-let loops: Loop[] = [];
-function newLoop(options?: ConstructorParameters<typeof Loop>[0]): Loop {
-  const loop = new Loop(options);
-  loops.push(loop);
-  return loop;
-}
-afterEach(() => {
-  for (const loop of loops) loop.close();
-  loops = [];
-});
+const newLoop = loopsClosedAfterEach();
 
 function recorder() {
   const events: Expiration[] = [];

@@ -3,26 +3,18 @@
 // and the loop is blocked past several periods.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Loop, type Expiration, type LoopTimer } from '../../src/loop/loop.js';
 import { CLOCK_MONOTONIC } from '../../src/native/libc.js';
 import { clockNow } from '../../src/native/clocks.js';
 import { getFdLimit } from '../../src/native/fd-limit.js';
 import { MS, repoRoot, sleepSync, waitFor } from '../helpers/kernel.js';
 import { ignoreEpipe } from '../helpers/binary.js';
+import { loopsClosedAfterEach } from '../helpers/loops.js';
 
 const BIN = path.join(repoRoot, 'bin/timerstack.js');
 
-let loops: Loop[] = [];
-afterEach(() => {
-  for (const loop of loops) loop.close();
-  loops = [];
-});
-function newLoop(options?: ConstructorParameters<typeof Loop>[0]): Loop {
-  const loop = new Loop(options);
-  loops.push(loop);
-  return loop;
-}
+const newLoop = loopsClosedAfterEach();
 
 interface Run {
   code: number | null;

@@ -2,7 +2,7 @@
 // number of timers; not armed when the next deadline is too near; closed when nothing is armed;
 // and the expiration counts exact with it, with --precise's poll, and without it (lean). No
 // latency is asserted here (the bench measures it): only counts, on a loaded machine too.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { once, every } from '../../src/lib/api.js';
 import { Loop, type Expiration, type LoopTimer } from '../../src/loop/loop.js';
@@ -12,17 +12,9 @@ import { CLOCK_MONOTONIC } from '../../src/native/libc.js';
 import { clockNow } from '../../src/native/clocks.js';
 import { MS, delay, distDir, runNode, sleepSync, waitFor } from '../helpers/kernel.js';
 import { refusalOf } from '../helpers/refusal.js';
+import { loopsClosedAfterEach } from '../helpers/loops.js';
 
-let loops: Loop[] = [];
-function newLoop(options?: ConstructorParameters<typeof Loop>[0]): Loop {
-  const loop = new Loop(options);
-  loops.push(loop);
-  return loop;
-}
-afterEach(() => {
-  for (const loop of loops) loop.close();
-  loops = [];
-});
+const newLoop = loopsClosedAfterEach();
 
 // The loop's wake-ups: afterDispatch runs once at the end of each (warm-up wakes deliver nothing
 // and do not count).
