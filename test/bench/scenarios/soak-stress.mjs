@@ -92,13 +92,20 @@ async function dyingStderr(log, runs) {
   await sleep(2000);
   run.child.stderr.destroy(); // the reader of stderr leaves mid-run
   const end = await run.closed;
+  const result = { ...tally(run, end, logFile, dir, run.fdsBetween(endMs - 1000, endMs)), wall_s: Math.round(end.wallMs / 10) / 100 };
+  log(`  soak dying stderr: ${result.runs} runs (Σ expirations ${result.expirations_sum} of ${runs}), printed Σ ${run.printed} of ${printed}, ${result.processes_left} processes left, fds ${result.fds_start} → ${result.fds_end}, exit ${end.status}`);
+  return { result, runs, printed };
+}
+
+// What a finished stress run left: its runs (from the commands' own log), what it printed, the
+// processes of its groups still there, and its fds at rest before and after (the directory goes).
+function tally(run, end, logFile, dir, fdsEnd) {
   const logged = runsLogged(logFile);
   const left = inGroups(logged.groups);
   rmSync(dir, { recursive: true, force: true });
-  const result = {
+  return {
     status: end.status,
     signal: end.signal,
-    wall_s: Math.round(end.wallMs / 10) / 100,
     runs: logged.runs,
     expirations_sum: logged.sum,
     last_tick: logged.last,
@@ -106,10 +113,8 @@ async function dyingStderr(log, runs) {
     printed_last: run.lastPrinted,
     processes_left: left.length,
     fds_start: run.fdsBetween(400, 900),
-    fds_end: run.fdsBetween(endMs - 1000, endMs),
+    fds_end: fdsEnd,
   };
-  log(`  soak dying stderr: ${logged.runs} runs (Σ expirations ${logged.sum} of ${runs}), printed Σ ${run.printed} of ${printed}, ${left.length} processes left, fds ${result.fds_start} → ${result.fds_end}, exit ${end.status}`);
-  return { result, runs, printed };
 }
 
 async function reloadStorm(log, runs, hups = 100) {
@@ -138,26 +143,14 @@ async function reloadStorm(log, runs, hups = 100) {
   const fdsEnd = run.fdsBetween(doneMs + 500, doneMs + 1500);
   run.child.kill('SIGTERM');
   const end = await run.closed;
-  const logged = runsLogged(logFile);
-  const left = inGroups(logged.groups);
-  rmSync(dir, { recursive: true, force: true });
   const result = {
-    status: end.status,
-    signal: end.signal,
+    ...tally(run, end, logFile, dir, fdsEnd),
     sighups: hups + 1,
     reloads,
-    runs: logged.runs,
-    expirations_sum: logged.sum,
-    last_tick: logged.last,
-    printed_sum: run.printed,
-    printed_last: run.lastPrinted,
-    processes_left: left.length,
-    fds_start: run.fdsBetween(400, 900),
-    fds_end: fdsEnd,
     // Reported events (reloads, a skip of the changing line h) are fine; anything else is not.
     problems: run.stderr.split('\n').filter((l) => l && !/^\{"event":"(reload|skip|run)",/.test(l)).slice(0, 3),
   };
-  log(`  soak reload storm: ${hups + 1} SIGHUPs, ${reloads} reloads, g Σ ${logged.sum} of ${runs}, p Σ ${run.printed} of ${printed}, ${left.length} processes left, fds ${result.fds_start} → ${result.fds_end}, ${end.signal ?? end.status}`);
+  log(`  soak reload storm: ${hups + 1} SIGHUPs, ${reloads} reloads, g Σ ${result.expirations_sum} of ${runs}, p Σ ${run.printed} of ${printed}, ${result.processes_left} processes left, fds ${result.fds_start} → ${result.fds_end}, ${end.signal ?? end.status}`);
   return { result, runs, printed };
 }
 
