@@ -4,13 +4,13 @@
 import { CronJob } from 'kubernetes-models/batch/v1/CronJob';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { UsageError } from '../../src/errors.js';
 import { cronJob, STARTING_DEADLINE_SECONDS, type Manifest } from '../../src/export/kubernetes.js';
 import { parseWords } from '../../src/grammar/words.js';
 import type { TimerSpec } from '../../src/kinds/kind.js';
 import { buildSpec } from '../../src/kinds/spec.js';
 import { parseTable } from '../../src/kinds/table.js';
 import { localZone } from '../../src/grammar/zone.js';
+import { refusalOf } from '../helpers/refusal.js';
 
 const NOW = { nowNs: BigInt(Date.parse('2026-03-10T08:07:06Z')) * 1_000_000n, utcOffsetNs: 0n };
 const CTX = { cwd: '/srv/app', source: 'the test' };
@@ -29,15 +29,7 @@ function parts(words: string[], options: Parameters<typeof cronJob>[2] = OPTIONS
 }
 
 function refusal(words: string[]): string {
-  try {
-    cronJob(spec(words), CTX, OPTIONS);
-  } catch (err) {
-    expect(err).toBeInstanceOf(UsageError);
-    expect((err as UsageError).exitCode).toBe(125);
-    expect((err as UsageError).message).not.toMatch(/\n/);
-    return (err as UsageError).message;
-  }
-  throw new Error(`expected a refusal of ${words.join(' ')}`);
+  return refusalOf(() => cronJob(spec(words), CTX, OPTIONS)).message;
 }
 
 describe('cronJob: what each option becomes', () => {

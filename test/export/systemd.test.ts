@@ -5,13 +5,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/errors.js';
 import { systemdUnits } from '../../src/export/systemd.js';
 import { parseWords } from '../../src/grammar/words.js';
 import type { TimerSpec, WallNow } from '../../src/kinds/kind.js';
 import { buildSpec } from '../../src/kinds/spec.js';
 import { parseTable } from '../../src/kinds/table.js';
 import { calendarElapses, HAS_SYSTEMD_ANALYZE, verifyUnits } from '../helpers/systemd.js';
+import { refusalOf } from '../helpers/refusal.js';
 
 const S = 1_000_000_000n;
 // Not on any grid of whole seconds: the next elapse is never "now" itself.
@@ -31,15 +31,7 @@ function lines(words: string[], user = false): { timer: string[]; service: strin
 }
 
 function refusal(words: string[], user = false): string {
-  try {
-    systemdUnits(spec(words), CTX, { user });
-  } catch (err) {
-    expect(err).toBeInstanceOf(UsageError);
-    expect((err as UsageError).exitCode).toBe(125);
-    expect((err as UsageError).message).not.toMatch(/\n/);
-    return (err as UsageError).message;
-  }
-  throw new Error(`expected a refusal of ${words.join(' ')}`);
+  return refusalOf(() => systemdUnits(spec(words), CTX, { user })).message;
 }
 
 describe('systemdUnits: what each kind and option becomes', () => {
