@@ -6,19 +6,12 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/errors.js';
 import { commandWord, execStart, timeSpan, unitName } from '../../src/export/systemd-syntax.js';
 import { HAS_SYSTEMD_ANALYZE, verifyUnits } from '../helpers/systemd.js';
+import { refusalOf } from '../helpers/refusal.js';
 
 function refusal(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(UsageError);
-    expect((err as UsageError).message).not.toMatch(/\n/);
-    return (err as UsageError).message;
-  }
-  throw new Error('expected a refusal');
+  return refusalOf(fn).message;
 }
 
 describe('commandWord', () => {

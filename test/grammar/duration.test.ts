@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { MAX_NS, formatDuration, parseDuration } from '../../src/grammar/duration.js';
+import { refusalOf } from '../helpers/refusal.js';
 
 const US = 1_000n;
 const MS = 1_000_000n;
@@ -13,17 +14,8 @@ const W = 7n * D;
 
 // The error parseDuration threw, checked to be a one-line UsageError.
 function refusal(text: string): UsageError {
-  let caught: unknown;
-  try {
-    parseDuration(text);
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeInstanceOf(UsageError);
-  const error = caught as UsageError;
-  expect(error.exitCode).toBe(125);
+  const error = refusalOf(() => parseDuration(text));
   expect(error.code).toBe('EUSAGE');
-  expect(error.message).not.toMatch(/[\n\r\u2028\u2029\u0085]/);
   expect(error.message).not.toMatch(/\.$/);
   expect(error.message).toMatch(/^[a-z"]/);
   return error;

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { MAX_NS } from '../../src/grammar/duration.js';
 import { formatInstant, formatLocalInstant, formatZoned, parseTime } from '../../src/grammar/time.js';
+import { refusalOf } from '../helpers/refusal.js';
 
 const MS = 1_000_000n;
 const S = 1_000_000_000n;
@@ -18,16 +19,7 @@ const at = (iso: string): bigint => BigInt(Date.parse(iso)) * MS;
 const NOW = at('2026-06-15T10:00:00Z');
 
 function refusal(text: string, nowNs = NOW): UsageError {
-  let caught: unknown;
-  try {
-    parseTime(text, nowNs);
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeInstanceOf(UsageError);
-  const error = caught as UsageError;
-  expect(error.exitCode).toBe(125);
-  expect(error.message).not.toMatch(/[\n\r\u2028\u2029\u0085]/);
+  const error = refusalOf(() => parseTime(text, nowNs));
   expect(error.message).not.toMatch(/\.$/);
   return error;
 }

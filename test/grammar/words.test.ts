@@ -1,20 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { parseWords, type ParsedWords } from '../../src/grammar/words.js';
+import { refusalOf } from '../helpers/refusal.js';
 
 // The error parseWords threw, checked to be a one-line UsageError.
 function refusal(words: string[], context: 'cli' | 'table' = 'cli'): UsageError {
-  let caught: unknown;
-  try {
-    parseWords(words, context);
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeInstanceOf(UsageError);
-  const error = caught as UsageError;
-  expect(error.exitCode).toBe(125);
+  const error = refusalOf(() => parseWords(words, context));
   expect(error.code).toBe('EUSAGE');
-  expect(error.message).not.toMatch(/[\n\r\u2028\u2029\u0085\u001b\u009b]/);
   return error;
 }
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EXIT, UsageError } from '../../src/errors.js';
+import { UsageError } from '../../src/errors.js';
 import {
   type CivilTime,
   checkZone,
@@ -11,6 +11,7 @@ import {
   offsetAt,
   zonedTime,
 } from '../../src/grammar/zone.js';
+import { refusalOf } from '../helpers/refusal.js';
 
 // Expected values below are the tz rules worked by hand (EU: last Sunday of March/October at
 // 01:00 UTC; US: second Sunday of March / first of November at 02:00 local; Lord Howe: first
@@ -34,16 +35,7 @@ function civil(text: string): CivilTime {
 
 // The error a call threw, checked to be a one-line usage error.
 function refusal(run: () => unknown): UsageError {
-  let caught: unknown;
-  try {
-    run();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeInstanceOf(UsageError);
-  const error = caught as UsageError;
-  expect(error.exitCode).toBe(EXIT.usage);
-  expect(error.message).not.toMatch(/[\n\r]/);
+  const error = refusalOf(run);
   expect(error.message).not.toMatch(/\.$/);
   return error;
 }

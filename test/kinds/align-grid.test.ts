@@ -3,19 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { alignedGrid, gridCron, gridOnCalendar, type GridPart } from '../../src/kinds/align-grid.js';
+import { refusalOf } from '../helpers/refusal.js';
 
 const S = 1_000_000_000n;
 
 function refusal(fn: () => unknown): UsageError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(UsageError);
-  expect((caught as UsageError).message).not.toMatch(/\n/);
-  return caught as UsageError;
+  return refusalOf(fn);
 }
 
 // Every second of the day a set of parts matches, each counted once per part that has it.

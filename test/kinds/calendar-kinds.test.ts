@@ -1,12 +1,12 @@
 // The cron and calendar kinds: spec from words (zone, clock, limits, persistent), the first
 // elapse, the plan, what the loop arms; and `every --align` by days on the zone's calendar.
 import { describe, expect, it } from 'vitest';
-import { EXIT, UsageError } from '../../src/errors.js';
 import { parseWords } from '../../src/grammar/words.js';
 import { kindOf } from '../../src/kinds/index.js';
 import { buildSpec, type TimerSpec } from '../../src/kinds/spec.js';
 import { missedSince } from '../../src/kinds/wall-clock.js';
 import { formatPlan } from '../../src/output/plan.js';
+import { refusalOf } from '../helpers/refusal.js';
 
 const MS = 1_000_000n;
 const S = 1_000_000_000n;
@@ -18,15 +18,7 @@ function spec(words: string[], nowNs = NOW): TimerSpec {
 }
 
 function refusal(words: string[]): string {
-  try {
-    spec(words);
-  } catch (err) {
-    expect(err).toBeInstanceOf(UsageError);
-    expect((err as UsageError).exitCode).toBe(EXIT.usage);
-    expect((err as UsageError).message).not.toMatch(/\n/);
-    return (err as UsageError).message;
-  }
-  throw new Error(`not refused: ${words.join(' ')}`);
+  return refusalOf(() => spec(words)).message;
 }
 
 // The first `n` elapses of a spec, as ISO strings.

@@ -1,11 +1,11 @@
 // The retry kind: its spec from words, the rule for its waits, and its plan.
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/errors.js';
 import { parseBackoff } from '../../src/grammar/backoff.js';
 import { parseWords } from '../../src/grammar/words.js';
 import { DEFAULT_ATTEMPTS, jittered, nextWait, planWaits, retry } from '../../src/kinds/retry.js';
 import { buildSpec, type TimerSpec } from '../../src/kinds/spec.js';
 import { formatPlan } from '../../src/output/plan.js';
+import { refusalOf } from '../helpers/refusal.js';
 
 const MS = 1_000_000n;
 const S = 1000n * MS;
@@ -15,14 +15,7 @@ const CTX = { nowNs: 1_768_478_430_000_000_000n, utcOffsetNs: 0n, defaultName: '
 const spec = (...words: string[]): TimerSpec => buildSpec(parseWords(['retry', ...words]), CTX);
 
 function refusal(...words: string[]): string {
-  try {
-    spec(...words);
-  } catch (err) {
-    expect(err).toBeInstanceOf(UsageError);
-    expect((err as UsageError).exitCode).toBe(125);
-    return (err as Error).message;
-  }
-  throw new Error(`accepted: ${words.join(' ')}`);
+  return refusalOf(() => spec(...words)).message;
 }
 
 // The first n waits (before jitter), each from the one before.

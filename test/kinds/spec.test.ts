@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { DEFAULT_KILL_AFTER_NS, alignedDelay, buildSpec, type SpecContext, type TimerSpec } from '../../src/kinds/spec.js';
 import { parseWords } from '../../src/grammar/words.js';
+import { refusalOf } from '../helpers/refusal.js';
 
 const MS = 1_000_000n;
 const S = 1_000_000_000n;
@@ -21,17 +22,7 @@ function spec(words: string[], ctx: Partial<SpecContext> = {}): TimerSpec {
 
 // The error buildSpec threw, checked to be a one-line UsageError.
 function refusal(words: string[], ctx: Partial<SpecContext> = {}): UsageError {
-  let caught: unknown;
-  try {
-    spec(words, ctx);
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeInstanceOf(UsageError);
-  const error = caught as UsageError;
-  expect(error.exitCode).toBe(125);
-  expect(error.message).not.toMatch(/[\n\r\u2028\u2029\u0085\u001b]/);
-  return error;
+  return refusalOf(() => spec(words, ctx));
 }
 
 // What every spec has unless an option says otherwise.

@@ -1,7 +1,7 @@
 // The `run` table grammar: shell-like splitting, names, refusals with FILE:LINE, reload diffs.
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/errors.js';
 import { decodeTable, diffTable, parseTable, splitLine } from '../../src/kinds/table.js';
+import { refusalOf } from '../helpers/refusal.js';
 
 const S = 1_000_000_000n;
 const MS = 1_000_000n;
@@ -9,17 +9,7 @@ const MS = 1_000_000n;
 const time = { nowNs: 1_795_780_800n * S, utcOffsetNs: 0n };
 
 function refusal(fn: () => unknown): string {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(UsageError);
-  const err = caught as UsageError;
-  expect(err.exitCode).toBe(125);
-  expect(err.message).not.toMatch(/[\n\r]/);
-  return err.message;
+  return refusalOf(fn).message;
 }
 
 const table = (text: string, source = 'timers.txt') => parseTable(text, source, time);
