@@ -5,7 +5,7 @@ import { defaultLoop } from './default-loop.js';
 import type { Expiration, Loop } from '../loop/loop.js';
 import { abortError, tickIterator, type TickIterator } from './tick-iterator.js';
 import type { ClockName } from '../native/clocks.js';
-import { warmupMode } from '../loop/options.js';
+import { validate, type TimerOptions } from '../loop/options.js';
 
 /** Options of `once()`. */
 export interface OnceOptions {
@@ -21,13 +21,19 @@ export interface OnceOptions {
   precise?: boolean;
 }
 
-// The warm-up options given, checked (a UsageError names the bad one), for loop.add.
+// The warm-up options given, for loop.add (checked there, with the rest: see armable).
 function wakeOptions(options: OnceOptions): { warmup?: boolean; precise?: boolean } {
-  warmupMode(options, 1);
   return {
     ...(options.warmup !== undefined ? { warmup: options.warmup } : {}),
     ...(options.precise !== undefined ? { precise: options.precise } : {}),
   };
+}
+
+// `timer`, checked as loop.add will check it, now: a bad clock or option is thrown by the call
+// itself (not a rejected promise), and nothing is armed.
+function armable<T extends TimerOptions>(timer: T): T {
+  validate(timer);
+  return timer;
 }
 
 /** Options of `every()`. */
@@ -40,8 +46,7 @@ export interface EveryOptions extends OnceOptions {
 
 /** Resolves with the expiration after `delay` (0: at once), from a kernel timerfd. */
 export function once(delay: Duration, options: OnceOptions = {}): Promise<Expiration> {
-  const delayNs = toNs(delay, 'delay');
-  const wake = wakeOptions(options);
+  const timerOptions = armable({ clock: options.clock ?? 'monotonic', delay: toNs(delay, 'delay'), ...wakeOptions(options) });
   const { signal } = options;
   if (signal?.aborted) return Promise.reject(abortError(signal));
   const loop = options.loop ?? defaultLoop();
@@ -50,7 +55,7 @@ export function once(delay: Duration, options: OnceOptions = {}): Promise<Expira
       timer.cancel();
       reject(abortError(signal!));
     };
-    const timer = loop.add({ clock: options.clock ?? 'monotonic', delay: delayNs, ...wake }, (event) => {
+    const timer = loop.add(timerOptions, (event) => {
       signal?.removeEventListener('abort', onAbort);
       resolve(event);
     });
@@ -70,6 +75,6 @@ export function every(interval: Duration, options: EveryOptions = {}): TickItera
     throw new UsageError(`count must be a positive integer (got ${count})`, 'EINVAL');
   }
   const delay = options.after === undefined ? intervalNs : toNs(options.after, 'after');
-  const timer = { clock: options.clock ?? 'monotonic', delay, interval: intervalNs, ...wakeOptions(options) } as const;
+  const timer = armable({ clock: options.clock ?? 'monotonic', delay, interval: intervalNs, ...wakeOptions(options) } as const);
   return tickIterator(options.loop ?? defaultLoop(), timer, { count, signal: options.signal });
 }

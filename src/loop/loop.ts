@@ -15,13 +15,14 @@ import { kernelTimers, type TimerNative } from '../native/timerfd.js';
 import { watchReadable, type FdWatch } from '../native/watch.js';
 import { Batch } from './batch.js';
 import { ErrorWatches } from './error-watches.js';
-import { validate, warmupMode, type LoopOptions, type ResolvedTimerOptions, type TimerOptions } from './options.js';
+import { validate, type LoopOptions, type ResolvedTimerOptions, type TimerOptions } from './options.js';
 import { Placement } from './placement.js';
 import { computedRecurrence, fixedRecurrence, lookAhead, type Recurrence } from './recurrence.js';
 import type { LoopNotice, Source, SourceHost } from './source.js';
 import { slotControl } from './slot-control.js';
 import { LoopTimer, defaultTimerName, type Expiration, type ExpirationHandler, type Slot, type TimerControl } from './timer.js';
-import { LEAN, Warmup } from './warmup.js';
+import { Warmup } from './warmup.js';
+import { LEAN, WARM, warmupMode, type WarmupMode } from './warmup-mode.js';
 
 export type { Expiration, ExpirationHandler } from './timer.js';
 export type { LoopNotice, MissedDeadlines } from './source.js';
@@ -49,14 +50,14 @@ export class Loop {
   private readonly host: SourceHost;
   private readonly warmup: Warmup;
   // The warm-up mode of timers that do not choose one, and how many timers want a warm-up.
-  private readonly mode: number;
+  private readonly mode: WarmupMode;
   private warmTimers = 0;
   private readonly onWarmup: ((sample: Expiration) => void) | undefined;
   private readonly control: TimerControl;
 
   /** A loop with no timers yet (the epoll set is made when the first is added). */
   constructor(options: LoopOptions = {}) {
-    this.mode = warmupMode(options, 1);
+    this.mode = warmupMode(options, WARM);
     this.onWarmup = options.onWarmup;
     this.native = options.native ?? kernelTimers;
     this.onNotice = options.onNotice;
@@ -295,5 +296,4 @@ export class Loop {
     if (done) this.planWarmup();
     return done;
   };
-
 }

@@ -5,6 +5,7 @@ import { CLOCKS, type ClockName } from '../native/clocks.js';
 import type { TimerNative } from '../native/timerfd.js';
 import type { LoopNotice } from './source.js';
 import type { Expiration } from './timer.js';
+import { WARM, warmupMode } from './warmup-mode.js';
 
 /** What `Loop.add` arms: when the first expiration comes, and what follows it. */
 export interface TimerOptions {
@@ -67,19 +68,6 @@ export interface LoopOptions {
   onWarmup?: (sample: Expiration) => void;
 }
 
-// The warm-up mode (warmup.ts: 0 lean, 1 warm-up, 2 precise) that `options` ask for, `fallback`
-// where they say nothing; refused when they ask for precision without the warm-up.
-export function warmupMode(options: { warmup?: unknown; precise?: unknown }, fallback: number): number {
-  const { warmup, precise } = options;
-  if (warmup !== undefined && typeof warmup !== 'boolean') throw new UsageError(`warmup must be true or false (got ${JSON.stringify(warmup)})`, 'EINVAL');
-  if (precise !== undefined && typeof precise !== 'boolean') throw new UsageError(`precise must be true or false (got ${JSON.stringify(precise)})`, 'EINVAL');
-  if (precise === true && warmup === false) throw new UsageError('precise needs the warm-up: give precise: true without warmup: false', 'EINVAL');
-  if (precise === true) return 2;
-  if (warmup === false) return 0;
-  if (warmup === true) return fallback === 2 && precise !== false ? 2 : 1;
-  if (precise === false) return fallback === 0 ? 0 : 1;
-  return fallback;
-}
 
 // TimerOptions with its durations in nanoseconds.
 export type ResolvedTimerOptions = Omit<TimerOptions, 'delay' | 'interval'> & { delay?: bigint; interval?: bigint };
@@ -97,7 +85,7 @@ export function validate(options: TimerOptions): ResolvedTimerOptions {
   if (delay !== undefined && at !== undefined) throw new UsageError('give either delay or at, not both', 'EINVAL');
   if (options.next !== undefined && typeof options.next !== 'function') throw new UsageError('next must be a function', 'EINVAL');
   if (options.next !== undefined && (interval ?? 0n) > 0n) throw new UsageError('give either interval or next, not both', 'EINVAL');
-  warmupMode(options, 1);
+  warmupMode(options, WARM);
   if (options.clock !== undefined && !Object.hasOwn(CLOCKS, options.clock)) {
     throw new UsageError(`unknown clock ${JSON.stringify(options.clock)} (use ${Object.keys(CLOCKS).join(', ')})`, 'EINVAL');
   }

@@ -3,6 +3,7 @@
 import type { HeapItem } from './heap.js';
 import type { Recurrence } from './recurrence.js';
 import type { ClockName } from '../native/clocks.js';
+import { WARM, type WarmupMode } from './warmup-mode.js';
 
 /**
  * One wake-up of a timer: what the loop hands to its handler, and what `once()` and `every()`
@@ -79,8 +80,8 @@ export class Slot implements HeapItem {
   // A computed schedule's deadline after `deadline`, worked out ahead of time so that an
   // expiration is delivered without waiting for the rule (undefined: not known yet; null: none).
   following: bigint | null | undefined = undefined;
-  // What it asks of the wake-up before its deadline (warmup.ts: LEAN, WARM or PRECISE).
-  mode = 1;
+  // What it asks of the wake-up before its deadline.
+  mode: WarmupMode = WARM;
   constructor(
     readonly timer: LoopTimer,
     readonly recurrence: Recurrence,

@@ -12,6 +12,7 @@ import type { TimerNative } from '../native/timerfd.js';
 import { openTimerfd } from './source.js';
 import type { Batch } from './batch.js';
 import type { Expiration, Slot, Source } from './timer.js';
+import { LEAN, PRECISE } from './warmup-mode.js';
 
 // On a 2-core VM the warm-up wake comes 40–100 µs after its expiration and the sample takes
 // 10–30 µs: 150 µs ahead has it done before the deadline (measured: done 30–90 µs before it,
@@ -32,10 +33,6 @@ export const PRECISE_CONFIRM_NS = 200_000n;
 // more than it saves): a loop that large wakes often anyway, and its timers get no warm-up.
 export const WARMUP_MAX_SOURCES = 64;
 
-// What a timer asks of the loop's wake-ups (Slot.mode): nothing, a warm-up, a warm-up and a poll.
-export const LEAN = 0;
-export const WARM = 1;
-export const PRECISE = 2;
 
 export class Warmup {
   fd = -1;

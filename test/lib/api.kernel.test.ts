@@ -8,6 +8,7 @@ import { clockNow } from '../../src/native/clocks.js';
 import { UsageError } from '../../src/errors.js';
 import { MS, delay } from '../helpers/kernel.js';
 import { loopsClosedAfterEach } from '../helpers/loops.js';
+import { refusalOf } from '../helpers/refusal.js';
 
 const newLoop = loopsClosedAfterEach();
 
@@ -93,6 +94,18 @@ describe('once', () => {
       expect(err, `once(${String(bad)})`).toBeInstanceOf(UsageError);
       expect((err as UsageError).exitCode).toBe(125);
     }
+    expect(loop.size).toBe(0);
+  });
+
+  it('a bad clock or wake option throws synchronously too (not a rejected promise), and arms nothing', () => {
+    const loop = newLoop();
+    const bad: Array<[string, () => unknown, RegExp]> = [
+      ['clock', () => once('5ms', { loop, clock: 'nope' as never }), /^unknown clock "nope"/],
+      ['warmup', () => once('5ms', { loop, warmup: 'yes' as never }), /^warmup must be true or false/],
+      ['precise without the warm-up', () => once('5ms', { loop, warmup: false, precise: true }), /^precise needs the warm-up/],
+      ['every, aborted already', () => every('5ms', { loop, precise: 1 as never, signal: AbortSignal.abort() }), /^precise must be true or false/],
+    ];
+    for (const [what, call, message] of bad) expect(refusalOf(call, what).message).toMatch(message);
     expect(loop.size).toBe(0);
   });
 });

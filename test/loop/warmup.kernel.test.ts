@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { once, every } from '../../src/lib/api.js';
 import { Loop, type Expiration, type LoopTimer } from '../../src/loop/loop.js';
-import { warmupMode } from '../../src/loop/options.js';
+import { warmupMode } from '../../src/loop/warmup-mode.js';
 import { WARMUP_MIN_NS } from '../../src/loop/warmup.js';
 import { CLOCK_MONOTONIC } from '../../src/native/libc.js';
 import { clockNow } from '../../src/native/clocks.js';
