@@ -14,18 +14,22 @@ export function latencyTable(lat, watch) {
       continue;
     }
     const note = c.missed ? ` (${c.missed} missed)` : '';
-    rows.push([`${c.label}${note}`, fmtUs(c.p50_us), fmtUs(c.p90_us), fmtUs(c.p99_us), fmtUs(c.max_us), id === 'c' ? '1.00x' : x(c.p50_ratio), id === 'c' ? '1.00x' : x(c.p90_ratio)]);
+    const st = c.steady;
+    const steady = !st ? ['', ''] : id === 'c' ? [`${fmtUs(st.p50_us)} / ${fmtUs(st.p90_us)}`, '1.00x / 1.00x'] : [`${fmtUs(st.p50_us)} / ${fmtUs(st.p90_us)}`, `${x(st.p50_ratio)} / ${x(st.p90_ratio)}`];
+    rows.push([`${c.label}${note}`, fmtUs(c.p50_us), fmtUs(c.p90_us), fmtUs(c.p99_us), fmtUs(c.max_us), id === 'c' ? '1.00x' : x(c.p50_ratio), id === 'c' ? '1.00x' : x(c.p90_ratio), ...steady]);
   }
   for (const c of Object.values(watch?.contenders ?? {})) {
-    if (c.error) rows.push([`${c.label} (100 ms period)`, c.error, '', '', '', '', '']);
-    else rows.push([`${c.label} (its 100 ms period)`, fmtUs(c.p50_us), fmtUs(c.p90_us), fmtUs(c.p99_us), fmtUs(c.max_us), '', '']);
+    if (c.error) rows.push([`${c.label} (100 ms period)`, c.error, '', '', '', '', '', '', '']);
+    else rows.push([`${c.label} (its 100 ms period)`, fmtUs(c.p50_us), fmtUs(c.p90_us), fmtUs(c.p99_us), fmtUs(c.max_us), '', '', '', '']);
   }
-  return table(['every 5 ms, 400 ticks: lateness at the reader', 'p50', 'p90', 'p99', 'max', 'p50 / C', 'p90 / C'], rows);
+  const later = lat.steady_ticks ? `ticks ${lat.ticks + 1}–${lat.ticks + lat.steady_ticks}` : 'steady';
+  return table([`every 5 ms, ticks 1–${lat.ticks}: lateness at the reader`, 'p50', 'p90', 'p99', 'max', 'p50 / C', 'p90 / C', `${later}: p50 / p90`, `${later}: / C`], rows);
 }
 
 export function cpuTable(cpu) {
-  const rows = Object.values(cpu.contenders).map((c) => (c.error ? [c.label, c.error, '', ''] : [c.label, `${c.cpu_us} µs`, x(c.vs_c), x(c.vs_bare)]));
-  return table([`CPU per wake-up, every ${cpu.period_ms} ms (${cpu.method}; medians of ${cpu.rounds} runs)`, 'CPU per tick', 'vs C', 'vs bare Node'], rows);
+  const steady = (c) => (c.steady_cpu_us === undefined ? ['', ''] : [`${c.steady_cpu_us} µs`, x(c.steady_vs_bare)]);
+  const rows = Object.values(cpu.contenders).map((c) => (c.error ? [c.label, c.error, '', '', '', ''] : [c.label, `${c.cpu_us} µs`, x(c.vs_c), x(c.vs_bare), ...steady(c)]));
+  return table([`CPU per wake-up, every ${cpu.period_ms} ms (${cpu.method}; medians of ${cpu.rounds} runs)`, 'CPU per tick', 'vs C', 'vs bare Node', `${cpu.steady_window}: CPU per tick`, 'vs bare Node'], rows);
 }
 
 export function internalLine(lat) {

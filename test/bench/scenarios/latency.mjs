@@ -76,29 +76,41 @@ export function analyze(lines, periodUs) {
   return { lateness: offsets.map((o) => o - anchor), internal, missed, lines: lines.length };
 }
 
-async function runOnce(tools, c, periodMs, count) {
-  const r = await runStamped(tools, c.argv(periodMs, count), { timeoutMs: count * periodMs * 4 + 20_000 });
+// `count` ticks from the start are the measure; with `settle`, the run goes on for that many more
+// ticks, analysed apart as the steady state (`steady`: ticks count+1 … count+settle, on a grid
+// anchored within them), after the start-up and V8's tier-up of the first second or so.
+async function runOnce(tools, c, periodMs, count, settle = 0) {
+  const total = count + settle;
+  const r = await runStamped(tools, c.argv(periodMs, total), { timeoutMs: total * periodMs * 4 + 20_000 });
   if (r.status !== 0 || r.lines.length === 0) {
     return { error: `exit ${r.status}${r.stderr ? `: ${r.stderr.trim().split('\n').pop()}` : ''}` };
   }
-  return analyze(r.lines, periodMs * 1000);
+  if (settle === 0) return analyze(r.lines, periodMs * 1000);
+  const first = r.lines.filter((line, i) => tickOf(line.text, i) <= count);
+  const later = r.lines.filter((line, i) => tickOf(line.text, i) > count);
+  const result = analyze(first, periodMs * 1000);
+  if (later.length) result.steady = analyze(later, periodMs * 1000);
+  return result;
 }
 
 // Alternating runs: C, timerstack, C, timerstack --json, ... — each timerstack run is paired with
 // the C run just before it, and the ratio is taken within the pair (the machine's state drifts
 // over seconds, so a pair shares it). In the first `comparatorRounds` rounds the other contenders
 // follow, paired with the round's last C run (their ratios are in the hundreds anyway).
-export async function latency(tools, { rounds, comparatorRounds, periodMs = 5, count = 400, ab = [], ids, log }) {
+export async function latency(tools, { rounds, comparatorRounds, periodMs = 5, count = 400, settle = 400, ab = [], ids, log }) {
   const all = contenders(tools, ab).filter((c) => !ids || c.id === 'c' || ids.has(c.id));
   const main = new Set(all.filter((c) => c.main).map((c) => c.id));
   const cloop = all.find((c) => c.id === 'c');
   const runs = Object.fromEntries(all.map((c) => [c.id, []]));
   const once = async (c, r, pair) => {
-    const result = await runOnce(tools, c, periodMs, count);
+    // The steady state only for the C loop and the main contenders (the others drift or are far).
+    const result = await runOnce(tools, c, periodMs, count, c.id === 'c' || main.has(c.id) ? settle : 0);
     result.round = r;
     if (pair && !pair.error) result.pair = summary(pair.lateness);
+    if (pair?.steady && result.steady) result.steady.pair = summary(pair.steady.lateness);
     runs[c.id].push(result);
-    log(`  latency round ${r + 1}/${rounds} ${c.id.padEnd(16)} ${result.error ?? `p50 ${round(summary(result.lateness).p50)} µs`}`);
+    const steady = result.steady ? `, steady ${round(summary(result.steady.lateness).p50)} µs` : '';
+    log(`  latency round ${r + 1}/${rounds} ${c.id.padEnd(16)} ${result.error ?? `p50 ${round(summary(result.lateness).p50)} µs${steady}`}`);
     return result;
   };
   for (let r = 0; r < rounds; r++) {
@@ -113,11 +125,26 @@ export async function latency(tools, { rounds, comparatorRounds, periodMs = 5, c
       }
     }
   }
-  return collect(all, runs, { periodMs, count, rounds });
+  return collect(all, runs, { periodMs, count, settle, rounds });
+}
+
+// p50/p90/p99 (medians over runs) and, against the paired C runs, their ratios.
+function quantiles(ok, paired) {
+  const out = {};
+  const sums = ok.map((r) => summary(r.lateness));
+  for (const k of ['p50', 'p90', 'p99', 'max']) out[`${k}_us`] = round(median(sums.map((s) => s[k])));
+  if (!paired) return out;
+  for (const k of ['p50', 'p90', 'p99']) {
+    const ratios = ok.filter((r) => r.pair).map((r) => summary(r.lateness)[k] / r.pair[k]);
+    if (ratios.length) out[`${k}_ratio`] = round(median(ratios), 2);
+    // Every pair's ratio, so the spread shows.
+    if (k !== 'p99' && ratios.length) out[`${k}_ratios`] = ratios.map((x) => round(x, 2));
+  }
+  return out;
 }
 
 function collect(all, runs, meta) {
-  const out = { period_ms: meta.periodMs, ticks: meta.count, rounds: meta.rounds, contenders: {} };
+  const out = { period_ms: meta.periodMs, ticks: meta.count, steady_ticks: meta.settle, rounds: meta.rounds, contenders: {} };
   for (const c of all) {
     const ok = runs[c.id].filter((r) => !r.error);
     const entry = { label: c.label, runs: runs[c.id].length };
@@ -126,18 +153,11 @@ function collect(all, runs, meta) {
       out.contenders[c.id] = entry;
       continue;
     }
-    const sums = ok.map((r) => summary(r.lateness));
-    for (const k of ['p50', 'p90', 'p99', 'max']) entry[`${k}_us`] = round(median(sums.map((s) => s[k])));
+    Object.assign(entry, quantiles(ok, c.id !== 'c'));
     entry.lines = median(ok.map((r) => r.lines));
     entry.missed = median(ok.map((r) => r.missed));
-    if (c.id !== 'c') {
-      for (const k of ['p50', 'p90', 'p99']) {
-        const ratios = ok.filter((r) => r.pair).map((r) => summary(r.lateness)[k] / r.pair[k]);
-        if (ratios.length) entry[`${k}_ratio`] = round(median(ratios), 2);
-        // Every pair's ratio, so the spread shows.
-        if (k !== 'p99' && ratios.length) entry[`${k}_ratios`] = ratios.map((x) => round(x, 2));
-      }
-    }
+    const steady = ok.map((r) => r.steady).filter(Boolean);
+    if (steady.length) entry.steady = quantiles(steady, c.id !== 'c');
     if (ok.every((r) => r.internal.length)) {
       const inner = ok.map((r) => summary(r.internal));
       entry.internal = Object.fromEntries(['p50', 'p90', 'p99', 'max'].map((k) => [`${k}_us`, round(median(inner.map((s) => s[k])))]));
