@@ -21,7 +21,7 @@ import { scale, cliRunWorks } from './scenarios/scale.mjs';
 import { startup, idle } from './scenarios/startup.mjs';
 import { calendarLatency } from './scenarios/calendar.mjs';
 import { latencySvg } from './lib/svg.mjs';
-import { cpuTable, driftTable, internalLine, latencyTable, scaleTable, startupTable, targetsTable } from './lib/report.mjs';
+import { cpuTable, driftTable, internalLine, latencyTable, scaleTable, startupTable, steadyTicks, targetsTable } from './lib/report.mjs';
 
 function parseArgs(argv) {
   const opts = { quick: false, json: undefined, svg: undefined, soak: false, explain: false, only: undefined, rounds: undefined, ab: [], ids: undefined, settle: 400 };
@@ -154,7 +154,7 @@ function targets(r) {
     if (p && !p.error && p.p50_ratio !== undefined) out.push({ name: `latency p50 vs C loop (${what}, --precise)`, bar: '≤ 0.8x', measured: `${p.p50_ratio}x`, met: p.p50_ratio <= 0.8 });
   }
   // The same bars on the ticks after the first 400 (start-up and V8's tier-up behind them).
-  const later = r.latency?.steady_ticks ? `ticks ${r.latency.ticks + 1}–${r.latency.ticks + r.latency.steady_ticks}` : '';
+  const later = r.latency ? steadyTicks(r.latency) : '';
   for (const [id, what] of [['timerstack', 'text'], ['timerstack-json', '--json']]) {
     const ts = r.latency?.contenders[id]?.steady;
     if (ts?.p50_ratio !== undefined) {

@@ -15,15 +15,20 @@ export function latencyTable(lat, watch) {
     }
     const note = c.missed ? ` (${c.missed} missed)` : '';
     const st = c.steady;
-    const steady = !st ? ['', ''] : id === 'c' ? [`${fmtUs(st.p50_us)} / ${fmtUs(st.p90_us)}`, '1.00x / 1.00x'] : [`${fmtUs(st.p50_us)} / ${fmtUs(st.p90_us)}`, `${x(st.p50_ratio)} / ${x(st.p90_ratio)}`];
+    const steady = !st ? ['', ''] : [`${fmtUs(st.p50_us)} / ${fmtUs(st.p90_us)}`, id === 'c' ? '1.00x / 1.00x' : `${x(st.p50_ratio)} / ${x(st.p90_ratio)}`];
     rows.push([`${c.label}${note}`, fmtUs(c.p50_us), fmtUs(c.p90_us), fmtUs(c.p99_us), fmtUs(c.max_us), id === 'c' ? '1.00x' : x(c.p50_ratio), id === 'c' ? '1.00x' : x(c.p90_ratio), ...steady]);
   }
   for (const c of Object.values(watch?.contenders ?? {})) {
     if (c.error) rows.push([`${c.label} (100 ms period)`, c.error, '', '', '', '', '', '', '']);
     else rows.push([`${c.label} (its 100 ms period)`, fmtUs(c.p50_us), fmtUs(c.p90_us), fmtUs(c.p99_us), fmtUs(c.max_us), '', '', '', '']);
   }
-  const later = lat.steady_ticks ? `ticks ${lat.ticks + 1}–${lat.ticks + lat.steady_ticks}` : 'steady';
+  const later = steadyTicks(lat);
   return table([`every 5 ms, ticks 1–${lat.ticks}: lateness at the reader`, 'p50', 'p90', 'p99', 'max', 'p50 / C', 'p90 / C', `${later}: p50 / p90`, `${later}: / C`], rows);
+}
+
+// The ticks measured apart as the steady state ("ticks 401–800").
+export function steadyTicks(lat) {
+  return lat.steady_ticks ? `ticks ${lat.ticks + 1}–${lat.ticks + lat.steady_ticks}` : 'steady';
 }
 
 export function cpuTable(cpu) {
