@@ -41,8 +41,9 @@ export function tickIterator(loop: Loop, options: TimerOptions, { count, signal 
     finish();
     settle(waiting, (w) => w.reject(failure));
   };
-  const onExpiration = (event: Expiration) => {
+  const onExpiration = (expiration: Expiration) => {
     if (done) return;
+    const event = count !== undefined && expiration.tick > count ? clipped(expiration, count) : expiration;
     if ((count !== undefined && event.tick >= count) || event.final) finish();
     if (waiting) settle(waiting, (w) => w.resolve({ value: event, done: false }));
     else pending.push(event);
@@ -80,4 +81,19 @@ export function tickIterator(loop: Loop, options: TimerOptions, { count, signal 
     },
   };
   return iterator;
+}
+
+// The last expiration with `count`, when a late wake-up carried more than were left: those past
+// the count left out, so the expirations yielded add up to exactly `count` (as the CLI's ticks do,
+// supervise/tick-event.ts); it was due and late as the count-th one was.
+function clipped(ev: Expiration, count: number): Expiration {
+  const over = ev.tick - count;
+  const interval = ev.timer.interval;
+  return {
+    ...ev,
+    tick: count,
+    expirations: ev.expirations - over,
+    scheduled: ev.scheduled - BigInt(over) * interval,
+    latenessUs: ev.latenessUs + (over * Number(interval)) / 1000,
+  };
 }

@@ -111,6 +111,26 @@ describe('once', () => {
 });
 
 describe('every', () => {
+  it('with count, a late wake-up carrying more expirations than were left yields only those left', async () => {
+    const loop = newLoop();
+    const iterator = every('2ms', { count: 3, loop });
+    const armed = clockNow(CLOCK_MONOTONIC);
+    // Paused, the kernel goes on counting: wait (measured) until 5 periods have passed.
+    loop.pause();
+    while (clockNow(CLOCK_MONOTONIC) - armed < 10n * MS) await delay(2);
+    loop.resume();
+    const events: Expiration[] = [];
+    for await (const e of iterator) events.push(e);
+    expect(events).toHaveLength(1);
+    const [last] = events;
+    expect(last!.tick).toBe(3);
+    expect(last!.expirations).toBe(3);
+    // Due when the third one was: two periods after the first deadline, and late by the rest.
+    expect(last!.scheduled).toBe(last!.timer.first + 4n * MS);
+    expect(last!.latenessUs).toBeCloseTo(Number(last!.time - last!.scheduled) / 1000, 3);
+    expect(loop.size).toBe(0);
+  });
+
   it("every('5ms', {count: 5}) yields ticks up to 5, then ends", async () => {
     const loop = newLoop();
     const events: Expiration[] = [];
@@ -121,7 +141,9 @@ describe('every', () => {
       total += e.expirations;
       expect(e.tick).toBe(total);
     }
-    expect(events.at(-1)!.tick).toBeGreaterThanOrEqual(5);
+    // A late last wake-up carrying more than were left is clipped: exactly 5 in all.
+    expect(events.at(-1)!.tick).toBe(5);
+    expect(total).toBe(5);
     expect(events.slice(0, -1).every((e) => e.tick < 5)).toBe(true);
     if (events.every((e) => e.expirations === 1)) expect(events.map((e) => e.tick)).toEqual([1, 2, 3, 4, 5]);
     expect(events.length).toBeLessThanOrEqual(5);
