@@ -16,7 +16,9 @@ export class Terminal {
   private readonly rawFile = path.join(this.dir, 'raw');
 
   constructor(env: Record<string, string> = {}, size = { columns: 100, rows: 20 }) {
-    const vars = Object.entries({ PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: this.dir, TERM: 'xterm', PS1: '$ ', ...env });
+    // HISTFILE empty: the shell, hung up by kill-server, would otherwise write its history into
+    // the directory while close() removes it (ENOTEMPTY on a loaded machine).
+    const vars = Object.entries({ PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: this.dir, TERM: 'xterm', PS1: '$ ', HISTFILE: '', ...env });
     const shell = ['env', '-i', ...vars.map(([k, v]) => `${k}=${v}`), 'bash', '--norc', '--noprofile', '--noediting'];
     this.tmux('new-session', '-d', '-s', 'main', '-x', String(size.columns), '-y', String(size.rows), shell.map(shellQuote).join(' '));
     this.tmux('pipe-pane', '-t', 'main', '-o', `cat >> ${shellQuote(this.rawFile)}`);
