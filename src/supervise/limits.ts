@@ -3,7 +3,7 @@
 // allows exactly the deadlines at or before T + D, so its count is known when it is armed: a late
 // wake-up past the end cannot add a tick, and ticks past --count or --for are never reported.
 import type { TimerSpec } from '../kinds/kind.js';
-import type { ExpirationHandler, Loop, LoopTimer, TimerOptions } from '../loop/loop.js';
+import type { Expiration, ExpirationHandler, Loop, LoopTimer, TimerOptions } from '../loop/loop.js';
 import type { Entry } from './entry.js';
 
 export interface LimitTimer {
@@ -32,6 +32,20 @@ export function maxTicks(spec: TimerSpec, timer: LoopTimer, forTimer: LoopTimer 
     max = max === undefined ? fits : Math.min(max, fits);
   }
   return max;
+}
+
+// --until: the ticks an expiration may bring, when the latest it carries was due after the
+// --until instant (the --until timer's own wake-up can come after the timer's next deadline on a
+// loaded machine, and both be read in one wake-up). Its wall-clock due time uses the clocks'
+// offset read with it (ev.wallTime - ev.time), so a clock step since arming does not shift it.
+// Undefined: no cap (no --until, or not a periodic timer).
+export function untilTicks(spec: TimerSpec, ev: Expiration): number | undefined {
+  const interval = ev.timer.interval;
+  if (spec.untilNs === undefined || interval === 0n) return undefined;
+  const dueWall = ev.scheduled + (ev.wallTime - ev.time);
+  if (dueWall <= spec.untilNs) return undefined;
+  const late = (dueWall - spec.untilNs + interval - 1n) / interval;
+  return ev.tick - Math.min(ev.expirations, Number(late));
 }
 
 // Arms each entry's timer (those whose kind gives one) with its limits, all against one clock

@@ -15,7 +15,7 @@ import { Entry, entryStates } from './entry.js';
 import type { Reporter, StateEvent, TickEvent } from './events.js';
 import { EventHold } from './event-hold.js';
 import { handOver } from './handover.js';
-import { armWithLimits } from './limits.js';
+import { armWithLimits, untilTicks } from './limits.js';
 import type { Supervisor } from './supervisor.js';
 import type { RunnerFactory, RunnerHooks, ScheduleEnd, ScheduleOptions } from './schedule-options.js';
 import { failsFast, neverStarts } from './run-verdict.js';
@@ -184,6 +184,8 @@ export class Schedule implements Supervisor {
   private onTick(entry: Entry, ev: Expiration): void {
     if (this.state !== 'running' || !entry.acting) return;
     const { spec } = entry;
+    const cap = untilTicks(spec, ev);
+    if (cap !== undefined) entry.maxTicks = Math.min(entry.maxTicks ?? cap, cap);
     const event = tickEvent(entry, ev);
     const reached = entry.maxTicks !== undefined && ev.tick >= entry.maxTicks;
     // --count reached, or its last tick: done. --for allows no more: disarmed, but it ends when
