@@ -2,7 +2,6 @@
 // process should end. Heavy modules (koffi, the command runner, chalk's formatters) are loaded
 // here, when a timer is about to be armed, not for --help or --version.
 import { constants as osConstants } from 'node:os';
-import { setFlagsFromString } from 'node:v8';
 import { Chalk } from 'chalk';
 import { EXIT, TimerstackError } from '../errors.js';
 import type { TimerSpec } from '../kinds/kind.js';
@@ -24,6 +23,7 @@ import { ownStdout } from './own-stdout.js';
 import { makeReporter } from './reporter.js';
 import { serveOutput } from './serve-output.js';
 import { STOP_SIGNALS, watchStops } from './stop-signals.js';
+import { setTier, tierFor } from './tier-up.js';
 
 export interface ServeOptions {
   countdown?: boolean;
@@ -98,10 +98,7 @@ export async function startSchedule(specs: TimerSpec[], mode: OutputMode, io: Io
   });
   const unwatchJobs = watchJobControl(io, running);
   try {
-    // The wake-up's code optimized (TurboFan) within the first ticks, not after minutes: at 5 ms
-    // with V8's default budget, 4 functions are optimized in 400 ticks; with 4096, the whole path
-    // (measured: 25 % less CPU per wake-up). Set after start-up, so start-up compiles no more.
-    setFlagsFromString(`--interrupt-budget=${TIER_UP_BUDGET}`);
+    setTier(tierFor(specs));
     running.start();
     if (table) options.attach?.({ schedule: table, loop, reporter, formatter: err, stderr: toErr });
     if (countdown) output.showCountdown(countdown.startCountdown(loop, () => running.remaining(), (text) => outlets.err.draw(text), errChalk));
@@ -178,9 +175,6 @@ async function loadFailure(what: string, err: unknown): Promise<TimerstackError>
   if (exhausted) return new TimerstackError('EMFILE', `too many open files (EMFILE) while loading ${what}: raise \`ulimit -n\``);
   return new TimerstackError(code ?? 'ELOAD', `cannot load ${what}: ${String((err as Error).message ?? err).split('\n')[0]}`);
 }
-
-// V8's interrupt budget while serving (its default is 67,584 bytes of bytecode run).
-const TIER_UP_BUDGET = 4096;
 
 // Fewer fds left than this while a module failed to load: the limit is why.
 const FD_HEADROOM = 16;

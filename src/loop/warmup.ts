@@ -12,13 +12,11 @@ import type { TimerNative } from '../native/timerfd.js';
 import { openTimerfd } from './source.js';
 import type { Batch } from './batch.js';
 import type { Expiration, Slot, Source } from './timer.js';
-import { LEAN, PRECISE } from './warmup-mode.js';
+import { LEAN, PRECISE, WARMUP_MAX_SOURCES, WARMUP_MIN_NS } from './warmup-mode.js';
 
 // On a 2-core VM the warm-up wake comes 40–100 µs after its expiration and the sample takes
 // 10–30 µs: 150 µs ahead has it done before the deadline (measured: done 30–90 µs before it,
-// p50). The 2 ms below which no warm-up is armed is chosen, not measured (the range is
-// 1–10 ms): at shorter periods the code has had no time to go cold.
-export const WARMUP_MIN_NS = 2_000_000n;
+// p50). Below WARMUP_MIN_NS (warmup-mode.ts) no warm-up is armed.
 export const WARMUP_LEAD_NS = 150_000n;
 // --precise wakes earlier: a warm-up that comes after the deadline cannot poll up to it.
 export const PRECISE_LEAD_NS = 300_000n;
@@ -28,11 +26,6 @@ export const PRECISE_GIVE_UP_NS = 500_000n;
 // After an early delivery, how long the kernel's own expiration (20–50 µs after the deadline on
 // a VM) is polled for, to be read in the same wake-up instead of waking the process once more.
 export const PRECISE_CONFIRM_NS = 200_000n;
-
-// Past this many timerfds the next deadline is not looked for (a scan per wake-up would cost
-// more than it saves): a loop that large wakes often anyway, and its timers get no warm-up.
-export const WARMUP_MAX_SOURCES = 64;
-
 
 export class Warmup {
   fd = -1;

@@ -3,6 +3,7 @@
 // `npm run bench` measures it.
 import { describe, expect, it } from 'vitest';
 import { lines, ndjson, timerstack } from '../helpers/binary.js';
+import { eventLines } from '../helpers/events.js';
 
 describe('--precise and --lean', () => {
   const modes: Array<{ mode: string; flags: string[] }> = [
@@ -31,6 +32,22 @@ describe('--precise and --lean', () => {
     const r = await timerstack(['once', '30ms', '--precise']);
     expect(r.code).toBe(0);
     expect(lines(r.stdout)).toHaveLength(1);
+  });
+
+  // V8 prints one such line per function TurboFan has compiled (tier-up.ts says why).
+  const turbofanned = (out: string) => out.split('\n').filter((l) => l.startsWith('[completed optimizing') && l.includes('TURBOFAN')).length;
+
+  it('a lone every 5ms keeps to baseline code: TurboFan compiles nothing (V8 --trace-opt)', async () => {
+    const r = await timerstack(['every', '5ms', '--count', '200', '--json'], { nodeArgs: ['--trace-opt'], timeoutMs: 30_000 });
+    expect(r.code).toBe(0);
+    expect(eventLines(r.stdout).at(-1)!.tick).toBe(200);
+    expect(turbofanned(r.stdout)).toBe(0);
+  });
+
+  it('every 1ms, too short for the warm-up wake, is optimized: TurboFan compiles its path', async () => {
+    const r = await timerstack(['every', '1ms', '--count', '500', '--json'], { nodeArgs: ['--trace-opt'], timeoutMs: 30_000 });
+    expect(r.code).toBe(0);
+    expect(turbofanned(r.stdout)).toBeGreaterThan(0);
   });
 
   it('refuses --lean with --precise', async () => {

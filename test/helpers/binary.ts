@@ -16,6 +16,8 @@ export interface RunOptions {
   cwd?: string;
   // Called once the process is spawned (to send signals, read output as it comes…).
   onSpawn?: (child: ChildProcess) => void;
+  // Options for node itself, before the script (V8's tracing flags, say).
+  nodeArgs?: readonly string[];
 }
 
 export interface RunResult {
@@ -38,7 +40,7 @@ export function baseEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 
 export function timerstack(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   const started = performance.now();
-  const child = spawn(process.execPath, [BIN, ...args], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), BIN, ...args], {
     env: options.env ?? baseEnv(),
     cwd: options.cwd,
     stdio: ['pipe', 'pipe', 'pipe'],

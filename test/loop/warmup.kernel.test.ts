@@ -7,7 +7,7 @@ import { UsageError } from '../../src/errors.js';
 import { once, every } from '../../src/lib/api.js';
 import { Loop, type Expiration, type LoopTimer } from '../../src/loop/loop.js';
 import { warmupMode } from '../../src/loop/warmup-mode.js';
-import { WARMUP_MIN_NS } from '../../src/loop/warmup.js';
+import { WARMUP_MIN_NS } from '../../src/loop/warmup-mode.js';
 import { CLOCK_MONOTONIC } from '../../src/native/libc.js';
 import { clockNow } from '../../src/native/clocks.js';
 import { MS, delay, distDir, runNode, sleepSync, waitFor } from '../helpers/kernel.js';
