@@ -1,10 +1,12 @@
 #!/bin/sh
-// 2>/dev/null; trap '' USR1; TIMERSTACK_CALLER_NOFILE=$(ulimit -Sn) exec node "$0" "$@"
+// 2>/dev/null; trap '' USR1; [ -n "${UV_THREADPOOL_SIZE+set}" ] || export UV_THREADPOOL_SIZE=1 TIMERSTACK_OWN_UV_POOL=1; TIMERSTACK_CALLER_NOFILE=$(ulimit -Sn) exec node "$0" "$@"
 // (Those two lines are sh: Node raises its open-file soft limit to the hard one before any
 // JavaScript runs, so the caller's is recorded first, for the commands timerstack runs; and
 // SIGUSR1 is ignored across the exec, so one does not end the process before Node and then the
 // handler below take it. SIGHUP is left alone: for every and once it means stop. Commands get
-// every signal's default action back.)
+// every signal's default action back. libuv's thread pool, which Node's module loader starts
+// before any JavaScript runs, gets one thread instead of four unless the caller chose a size:
+// timerstack's own use of it is a few file reads; commands get the caller's environment back.)
 // A thin launcher: signal handlers first, before anything heavy is loaded; then main, then the end
 // with its status — or by the signal that stopped it.
 //

@@ -14,6 +14,7 @@ import { refuseNonUtf8 } from './argv-bytes.js';
 import { Outlets } from './outlets.js';
 import { checkCommands, commandWarnings } from './preflight.js';
 import { startSchedule } from './serve.js';
+import { restoreCallerPool } from './thread-pool.js';
 
 export type { ExitResult, Io, OutputMode } from './io.js';
 
@@ -24,6 +25,7 @@ export { colorLevel, version } from './io.js';
 // Runs one command line; what it wrote is settled before the status is returned, and a stream
 // that could not be written makes it one line on stderr and status 125.
 export async function main(argv: readonly string[], io: Io): Promise<ExitResult> {
+  restoreCallerPool(io.env);
   const outlets = new Outlets(io);
   let result: ExitResult;
   try {

@@ -18,6 +18,9 @@ export interface RunOptions {
   onSpawn?: (child: ChildProcess) => void;
   // Options for node itself, before the script (V8's tracing flags, say).
   nodeArgs?: readonly string[];
+  // Run the file itself, as a user's shell does: its sh lines first, then node (else node runs
+  // it directly, and the sh lines are comments).
+  launcher?: boolean;
 }
 
 export interface RunResult {
@@ -40,7 +43,8 @@ export function baseEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 
 export function timerstack(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   const started = performance.now();
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), BIN, ...args], {
+  const [file, argv] = options.launcher ? [BIN, args] : [process.execPath, [...(options.nodeArgs ?? []), BIN, ...args]];
+  const child = spawn(file, argv, {
     env: options.env ?? baseEnv(),
     cwd: options.cwd,
     stdio: ['pipe', 'pipe', 'pipe'],

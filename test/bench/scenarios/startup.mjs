@@ -54,13 +54,14 @@ export function startup({ rounds, log }) {
 
 // Idle: `base` runs of `once 0`, then `parallel` runs of `once 10s` side by side (they sleep, so
 // they do not disturb each other or what runs meanwhile). Returns { ready, result }: `ready` resolves
-// once the waits have started up and gone quiet (1.5 s), `result` with the figures.
+// once the waits have started up and gone quiet (1.5 s), `result` with the figures. Both run as a
+// user's shell runs bin/timerstack.js (its sh lines, then node), thread pool and all.
 export function idle(tools, { parallel, base, log }) {
   let markReady;
   const ready = new Promise((r) => (markReady = r));
   const result = (async () => {
     const zero = [];
-    for (let i = 0; i < base; i++) zero.push(await runRusage(tools, [node, BIN, 'once', '0']));
+    for (let i = 0; i < base; i++) zero.push(await runRusage(tools, [BIN, 'once', '0']));
     const during = [];
     const held = [];
     // Started 400 ms apart, so that their startups (whose CPU counts too) do not compete.
@@ -68,7 +69,7 @@ export function idle(tools, { parallel, base, log }) {
     const waits = await Promise.all(
       Array.from({ length: parallel }, async (_, i) => {
         await new Promise((r) => setTimeout(r, 400 * i));
-        return runRusage(tools, [node, BIN, 'once', '10s'], {
+        return runRusage(tools, [BIN, 'once', '10s'], {
           timeoutMs: 30_000,
           onSpawn: (child) => {
             // CPU of all its threads between 3 s (well after startup) and 9.7 s. Not scaled: most of
