@@ -103,7 +103,7 @@ export function idle(tools, { parallel, base, log }) {
       threads: held.length ? median(held.map((h) => h.threads)) : null,
       runs: { once0: cpu(zero).map((x) => round(x, 1)), once10s: cpu(waits).map((x) => round(x, 1)) },
     };
-    log(`  idle: once 10s ${out.once10s_cpu_ms} ms CPU, once 0 ${out.once0_cpu_ms} ms → ${out.idle_cpu_ms} ms for the wait; ${out.during_wait_cpu_ms} ms of it between 3 s and 9.7 s (schedstat)`);
+    log(`  idle: once 10s ${out.once10s_cpu_ms} ms CPU, once 0 ${out.once0_cpu_ms} ms → ${out.idle_cpu_ms} ms for the wait; ${out.during_wait_cpu_ms} ms of it between 3 s and 9.7 s (schedstat); ${out.rss_mb} MB RSS, ${out.threads} threads while waiting`);
     return out;
   })();
   result.catch(() => markReady());

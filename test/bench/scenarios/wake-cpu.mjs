@@ -4,7 +4,8 @@
 // difference divided by the 400 ticks due in those 2 s. The run goes on to 6.5 s, and the same is
 // measured 4 s → 6 s: the steady state, once V8 has optimized what it will (timerstack's code is
 // still being tiered up in the first window, the bare loop's is not). The contenders run in turn,
-// `rounds` times, and the medians are compared with the C loop's and the bare Node loop's.
+// `rounds` times, and the medians are compared with the C loop's and the bare Node loop's. Builds
+// given with --ab run beside them.
 import { spawn } from 'node:child_process';
 import { median, round } from '../lib/stats.mjs';
 import { contenders } from './latency.mjs';
@@ -33,8 +34,8 @@ function sampleOnce(argv) {
   });
 }
 
-export async function wakeCpu(tools, { rounds, ids, log }) {
-  const all = contenders(tools).filter((c) => (c.id.startsWith('c') || c.id === 'node-bare' || c.id.startsWith('timerstack')) && (!ids || c.id === 'c' || ids.has(c.id)));
+export async function wakeCpu(tools, { rounds, ab = [], ids, log }) {
+  const all = contenders(tools, ab).filter((c) => (c.id.startsWith('c') || c.id === 'node-bare' || c.id.startsWith('timerstack') || c.id.startsWith('ab')) && (!ids || c.id === 'c' || ids.has(c.id)));
   const per = Object.fromEntries(all.map((c) => [c.id, []]));
   const count = Math.ceil(END_MS / PERIOD_MS);
   for (let r = 0; r < rounds; r++) {
