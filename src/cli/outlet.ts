@@ -32,11 +32,12 @@ export class Outlet {
   // Writes `buf` with one write(2) on the stream's fd when nothing waits in the stream (Node's
   // stream machinery costs more than the system call: 7–15 µs a tick, measured); what the kernel
   // did not take (a full pipe: EAGAIN) goes through the stream, in order, with its backpressure.
-  // A stream without an fd of its own (a socket) is written as before.
-  writeDirect(buf: Buffer): boolean {
+  // A stream without an fd of its own (a socket) is written as before. A `borrowed` buffer is the
+  // caller's to reuse once this returns: whatever of it the stream is to keep is copied first.
+  writeDirect(buf: Buffer, borrowed = false): boolean {
     const fd = (this.stream as { fd?: unknown }).fd;
     const queued = (this.stream as { writableLength?: number }).writableLength ?? 1;
-    if (this.failure || typeof fd !== 'number' || queued > 0) return this.write(buf);
+    if (this.failure || typeof fd !== 'number' || queued > 0) return this.write(borrowed ? Buffer.from(buf) : buf);
     this.beforeWrite?.();
     let n = 0;
     try {
@@ -47,7 +48,9 @@ export class Outlet {
         return true;
       }
     }
-    return n === buf.length ? true : this.draw(n === 0 ? buf : buf.subarray(n));
+    if (n === buf.length) return true;
+    const rest = n === 0 ? buf : buf.subarray(n);
+    return this.draw(borrowed ? Buffer.from(rest) : rest);
   }
 
   // Writes without `beforeWrite` (the countdown's own redraws).

@@ -125,29 +125,32 @@ function isoInstant(text: string, iso: RegExpExecArray, zone: string, label: str
 
 // ISO 8601 in UTC, fraction trimmed of trailing zeros: "2026-12-01T09:00:00.25Z".
 export function formatInstant(ns: bigint): string {
-  let sec = ns / NS_PER_SEC;
-  let frac = ns % NS_PER_SEC;
-  if (frac < 0n) {
-    sec -= 1n;
-    frac += NS_PER_SEC;
-  }
-  // Events come many to a second: the date part is formatted once per second.
-  if (sec !== lastSecond) {
-    lastSecond = sec;
-    lastBase = new Date(Number(sec) * 1000).toISOString().slice(0, -5);
-  }
-  if (frac === 0n) return `${lastBase}Z`;
-  let digits = Number(frac);
+  // Events come many to a second: the date part is formatted once per second, and within that
+  // second the fraction is one subtraction (a BigInt division, a runtime call in V8's baseline
+  // code, only when the second changes).
+  if (ns < secondStart || ns >= secondEnd) enterSecond(ns);
+  let digits = Number(ns - secondStart);
+  if (digits === 0) return `${secondBase}Z`;
   let width = 9;
   while (digits % 10 === 0) {
     digits /= 10;
     width--;
   }
-  return `${lastBase}.${String(digits).padStart(width, '0')}Z`;
+  return `${secondBase}.${String(digits).padStart(width, '0')}Z`;
 }
 
-let lastSecond = -1n;
-let lastBase = '';
+function enterSecond(ns: bigint): void {
+  let sec = ns / NS_PER_SEC;
+  if (sec * NS_PER_SEC > ns) sec -= 1n;
+  secondStart = sec * NS_PER_SEC;
+  secondEnd = secondStart + NS_PER_SEC;
+  secondBase = new Date(Number(sec) * 1000).toISOString().slice(0, -5);
+}
+
+// The second formatInstant last entered: [secondStart, secondEnd) ns, and its text up to the seconds.
+let secondStart = 0n;
+let secondEnd = 0n;
+let secondBase = '';
 
 interface Wall {
   h: number;

@@ -233,6 +233,23 @@ describe('properties', () => {
     fc.assert(fc.property(plausible, now, answers), { numRuns: 3000 });
   });
 
+  it('parseTime(formatInstant(x)) === x for runs of nearby instants (the second kept between calls)', () => {
+    const around = fc.tuple(fc.bigInt({ min: 2_000_000_000n, max: MAX_NS - 2_000_000_000n }), fc.array(fc.bigInt({ min: -2_000_000_000n, max: 2_000_000_000n }), { minLength: 2, maxLength: 12 }));
+    fc.assert(
+      fc.property(around, now, ([base, offsets], nowNs) =>
+        offsets.every((d) => {
+          const parsed = parseTime(formatInstant(base + d), nowNs);
+          return parsed.instantNs === base + d;
+        }),
+      ),
+      { numRuns: 1000 },
+    );
+    // Into a second, out of it backwards, and across zero.
+    expect([1_500_000_000n, 999_999_999n, 1_000_000_000n, -1n, 0n, -1_000_000_000n].map(formatInstant)).toEqual([
+      '1970-01-01T00:00:01.5Z', '1970-01-01T00:00:00.999999999Z', '1970-01-01T00:00:01Z', '1969-12-31T23:59:59.999999999Z', '1970-01-01T00:00:00Z', '1969-12-31T23:59:59Z',
+    ]);
+  });
+
   it('parseTime(formatInstant(x)) === x', () => {
     fc.assert(
       fc.property(fc.bigInt({ min: 0n, max: MAX_NS }), now, (x, nowNs) => {
