@@ -2,7 +2,7 @@
 // the process: the stream's first error is kept (and handed to whoever asked to know), nothing
 // more is written to it after that, and `beforeWrite` runs before each line (where the countdown
 // clears itself, so no line lands after its text).
-import { writeSync } from 'node:fs';
+import { writeFd } from '../native/fd-write.js';
 
 export class Outlet {
   failure: NodeJS.ErrnoException | undefined;
@@ -29,28 +29,28 @@ export class Outlet {
     return this.write(`${text}\n`);
   }
 
-  // Writes `buf` with one write(2) on the stream's fd when nothing waits in the stream (Node's
-  // stream machinery costs more than the system call: 7–15 µs a tick, measured); what the kernel
-  // did not take (a full pipe: EAGAIN) goes through the stream, in order, with its backpressure.
-  // A stream without an fd of its own (a socket) is written as before. A `borrowed` buffer is the
-  // caller's to reuse once this returns: whatever of it the stream is to keep is copied first.
-  writeDirect(buf: Buffer, borrowed = false): boolean {
+  // Writes the first `length` bytes of `buf` with one write(2) on the stream's fd when nothing
+  // waits in the stream (Node's stream machinery costs more than the system call: 7–15 µs a tick,
+  // measured); what the kernel did not take (a full pipe: EAGAIN) goes through the stream, in
+  // order, with its backpressure. A stream without an fd of its own (a socket) is written as
+  // before. A `borrowed` buffer is the caller's to reuse once this returns: whatever of it the
+  // stream is to keep is copied first.
+  writeDirect(buf: Buffer, borrowed = false, length = buf.length): boolean {
     const fd = (this.stream as { fd?: unknown }).fd;
     const queued = (this.stream as { writableLength?: number }).writableLength ?? 1;
-    if (this.failure || typeof fd !== 'number' || queued > 0) return this.write(borrowed ? Buffer.from(buf) : buf);
+    if (this.failure || typeof fd !== 'number' || queued > 0) return this.write(kept(buf, 0, length, borrowed));
     this.beforeWrite?.();
     let n = 0;
     try {
-      n = writeSync(fd, buf);
+      n = writeFd(fd, buf, length);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'EAGAIN' && code !== 'EINTR') {
         this.fail(err as NodeJS.ErrnoException);
         return true;
       }
     }
-    if (n === buf.length) return true;
-    const rest = n === 0 ? buf : buf.subarray(n);
-    return this.draw(borrowed ? Buffer.from(rest) : rest);
+    return n === length || this.draw(kept(buf, n, length, borrowed));
   }
 
   // Writes without `beforeWrite` (the countdown's own redraws).
@@ -101,4 +101,10 @@ export function readerGone(failure: NodeJS.ErrnoException | undefined): boolean 
 export function describeFailure(failure: NodeJS.ErrnoException): string {
   const what = /^[A-Z0-9_]+: ([^,]+)/.exec(failure.message)?.[1] ?? failure.message.split('\n')[0];
   return failure.code ? `${what} (${failure.code})` : `${what}`;
+}
+
+// Bytes `from`–`to` of `buf` for a stream to keep: a copy when the buffer is borrowed.
+function kept(buf: Buffer, from: number, to: number, borrowed: boolean): Buffer {
+  const part = from === 0 && to === buf.length ? buf : buf.subarray(from, to);
+  return borrowed ? Buffer.from(part) : part;
 }

@@ -35,7 +35,7 @@ export class StdoutBatch {
 
   // The warm-up wake: a line made and encoded as emit() and flush() would, then dropped.
   warm(text: string): void {
-    this.warmed = encode(`${this.pending}${text}\n`).length;
+    this.warmed = encode(`${this.pending}${text}\n`);
   }
 
   flush(): void {
@@ -44,8 +44,9 @@ export class StdoutBatch {
     this.pending = '';
     // Bytes, not the concatenated string: while they wait in a pipe's write queue they take half
     // the memory (measured: 100,000 timers through `| cat`, peak RSS 390 → 270 MB).
-    const bytes = encode(text);
-    if (!this.out.writeDirect(bytes, bytes.buffer === scratch.buffer) && !this.awaitingDrain) {
+    const length = encode(text);
+    const written = length < 0 ? this.out.writeDirect(Buffer.from(text)) : this.out.writeDirect(scratch, true, length);
+    if (!written && !this.awaitingDrain) {
       this.awaitingDrain = true;
       this.onBlocked();
       this.out.stream.once('drain', () => {
@@ -56,9 +57,8 @@ export class StdoutBatch {
   }
 }
 
-// The text's UTF-8 bytes: in `scratch` (valid until the next call) when they fit, else a Buffer
-// of their own.
-function encode(text: string): Buffer {
-  if (text.length * 3 > scratch.length) return Buffer.from(text);
-  return scratch.subarray(0, scratch.write(text, 0));
+// The text's UTF-8 bytes into `scratch` (valid until the next call): how many, or -1 when they
+// might not fit. No view of the buffer is made per call (a typed array each: measured in perf).
+function encode(text: string): number {
+  return text.length * 3 > scratch.length ? -1 : scratch.write(text, 0);
 }

@@ -21,18 +21,19 @@ export const CLOCKS: Readonly<Record<ClockName, number>> = {
 
 export const CLOCK_NAMES = Object.keys(CLOCKS) as readonly ClockName[];
 
-const tsBuf = Buffer.alloc(16);
+// A timespec (seconds, nanoseconds) as two native 64-bit integers.
+const ts = new BigInt64Array(2);
 
 // Current time of a clock, in nanoseconds.
 export function clockNow(clockid: number): bigint {
   // libuv reads CLOCK_MONOTONIC for hrtime: the same clock, without a foreign call.
   if (clockid === CLOCK_MONOTONIC) return process.hrtime.bigint();
   try {
-    check('clock_gettime', libc().clock_gettime(clockid, tsBuf));
+    check('clock_gettime', libc().clock_gettime(clockid, ts));
   } catch (err) {
     throw isAlarmClock(clockid) ? noAlarmClock(clockid, err) : err;
   }
-  return tsBuf.readBigInt64LE(0) * 1_000_000_000n + tsBuf.readBigInt64LE(8);
+  return ts[0]! * 1_000_000_000n + ts[1]!;
 }
 
 export function isAlarmClock(clockid: number): boolean {

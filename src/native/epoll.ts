@@ -14,10 +14,13 @@ import {
 } from './libc.js';
 
 const MAX_EVENTS = 1024;
+const DATA_WORD = EPOLL_DATA_OFFSET / 4;
 
 export class Epoll {
   readonly fd: number;
-  private readonly events = Buffer.alloc(EPOLL_EVENT_SIZE * MAX_EVENTS);
+  // struct epoll_event as 32-bit words (its size and the data's offset are multiples of 4): typed
+  // loads, where Buffer's readInt32LE is JavaScript.
+  private readonly events = new Int32Array((EPOLL_EVENT_SIZE * MAX_EVENTS) / 4);
   private readonly ctl = Buffer.alloc(EPOLL_EVENT_SIZE);
   private closed = false;
 
@@ -52,7 +55,7 @@ export class Epoll {
     let total = 0;
     for (;;) {
       const n = check('epoll_wait', c.epoll_wait(this.fd, this.events, MAX_EVENTS, total === 0 ? timeoutMs : 0));
-      for (let i = 0; i < n; i++) onReady(this.events.readInt32LE(i * EPOLL_EVENT_SIZE + EPOLL_DATA_OFFSET));
+      for (let i = 0; i < n; i++) onReady(this.events[(i * EPOLL_EVENT_SIZE + EPOLL_DATA_OFFSET) / 4]!);
       total += n;
       if (n < MAX_EVENTS) return total;
     }
@@ -64,8 +67,8 @@ export class Epoll {
   waitOnce(onReady: (fd: number, events: number) => void, timeoutMs = 0): number {
     const n = check('epoll_wait', libc().epoll_wait(this.fd, this.events, MAX_EVENTS, timeoutMs));
     for (let i = 0; i < n; i++) {
-      const at = i * EPOLL_EVENT_SIZE;
-      onReady(this.events.readInt32LE(at + EPOLL_DATA_OFFSET), this.events.readUInt32LE(at));
+      const at = (i * EPOLL_EVENT_SIZE) / 4;
+      onReady(this.events[at + DATA_WORD]!, this.events[at]! >>> 0);
     }
     return n;
   }

@@ -92,16 +92,16 @@ export function syscallError(syscall: string, errno: number): SyscallError {
 interface Libc {
   koffi: Koffi;
   timerfd_create(clockid: number, flags: number): number;
-  timerfd_settime(fd: number, flags: number, next: Buffer, old: Buffer): number;
-  timerfd_gettime(fd: number, curr: Buffer): number;
-  read(fd: number, buf: Buffer, count: number): number;
-  write(fd: number, buf: Buffer, count: number): number;
+  timerfd_settime(fd: number, flags: number, next: BigInt64Array, old: BigInt64Array): number;
+  timerfd_gettime(fd: number, curr: BigInt64Array): number;
+  read(fd: number, buf: Uint8Array | Uint32Array, count: number): number;
+  write(fd: number, buf: Uint8Array, count: number): number;
   close(fd: number): number;
   fcntl(fd: number, cmd: number, arg: number): number;
   epoll_create1(flags: number): number;
   epoll_ctl(epfd: number, op: number, fd: number, event: Buffer | null): number;
-  epoll_wait(epfd: number, events: Buffer, maxevents: number, timeout: number): number;
-  clock_gettime(clockid: number, ts: Buffer): number;
+  epoll_wait(epfd: number, events: Int32Array, maxevents: number, timeout: number): number;
+  clock_gettime(clockid: number, ts: BigInt64Array): number;
   getrlimit(resource: number, rlim: Buffer): number;
   setrlimit(resource: number, rlim: Buffer): number;
   pipe2(fds: Buffer, flags: number): number;

@@ -24,23 +24,28 @@ function checkNs(what: string, ns: bigint): void {
   if (ns > MAX_TIMER_NS) throw new UsageError(`${what} is past what a timerfd holds (max ${MAX_TIMER_NS} ns, about 292 years)`, 'EINVAL');
 }
 
-function writeSpec(buf: Buffer, valueNs: bigint, intervalNs: bigint): void {
-  buf.writeBigInt64LE(intervalNs / NS_PER_SEC, 0);
-  buf.writeBigInt64LE(intervalNs % NS_PER_SEC, 8);
-  buf.writeBigInt64LE(valueNs / NS_PER_SEC, 16);
-  buf.writeBigInt64LE(valueNs % NS_PER_SEC, 24);
+// An itimerspec as four native 64-bit integers (interval s, ns; value s, ns): typed-array stores
+// and loads, where Buffer's write/readBigInt64LE are JavaScript (byte by byte, in baseline code
+// 0.3-0.6 µs a field on the path of every wake-up, measured with perf).
+function writeSpec(spec: BigInt64Array, valueNs: bigint, intervalNs: bigint): void {
+  spec[0] = intervalNs / NS_PER_SEC;
+  spec[1] = intervalNs % NS_PER_SEC;
+  spec[2] = valueNs / NS_PER_SEC;
+  spec[3] = valueNs % NS_PER_SEC;
 }
 
-function readSpec(buf: Buffer): TimerValue {
+function readSpec(spec: BigInt64Array): TimerValue {
   return {
-    intervalNs: buf.readBigInt64LE(0) * NS_PER_SEC + buf.readBigInt64LE(8),
-    valueNs: buf.readBigInt64LE(16) * NS_PER_SEC + buf.readBigInt64LE(24),
+    intervalNs: spec[0]! * NS_PER_SEC + spec[1]!,
+    valueNs: spec[2]! * NS_PER_SEC + spec[3]!,
   };
 }
 
-const newSpec = Buffer.alloc(ITIMERSPEC_SIZE);
-const oldSpec = Buffer.alloc(ITIMERSPEC_SIZE);
-const count = Buffer.alloc(8);
+const newSpec = new BigInt64Array(ITIMERSPEC_SIZE / 8);
+const oldSpec = new BigInt64Array(ITIMERSPEC_SIZE / 8);
+// The expiration count, a native uint64, as two 32-bit halves (low first on a little-endian CPU).
+const count = new Uint32Array(2);
+const LOW = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 1;
 
 export function timerfdCreate(clockid: number, flags: number): number {
   return check('timerfd_create', libc().timerfd_create(clockid, flags));
@@ -67,7 +72,7 @@ export function timerfdRead(fd: number): number {
   if (n < 0) throw syscallError('read', lastErrno());
   // After a clock step backwards without CANCEL_ON_SET a read may return 0 expirations.
   if (n === 0) return 0;
-  return Number(count.readBigUInt64LE(0));
+  return count[LOW]! + count[1 - LOW]! * 4294967296;
 }
 
 // Like timerfdRead, but "nothing yet" (EAGAIN) is 0 instead of an error: for draining after
@@ -75,7 +80,7 @@ export function timerfdRead(fd: number): number {
 export function timerfdDrain(fd: number): number {
   const n = libc().read(fd, count, 8);
   // Two 32-bit halves: exact as a number up to 2^53, and no BigInt on every tick.
-  if (n === 8) return count.readUInt32LE(0) + count.readUInt32LE(4) * 4294967296;
+  if (n === 8) return count[LOW]! + count[1 - LOW]! * 4294967296;
   if (n === 0) return 0;
   const errno = lastErrno();
   const err = syscallError('read', errno);
