@@ -14,13 +14,15 @@ import {
 } from './libc.js';
 
 const MAX_EVENTS = 1024;
+// struct epoll_event in 32-bit words: its size, and where its data (the fd) is.
+const EVENT_WORDS = EPOLL_EVENT_SIZE / 4;
 const DATA_WORD = EPOLL_DATA_OFFSET / 4;
 
 export class Epoll {
   readonly fd: number;
   // struct epoll_event as 32-bit words (its size and the data's offset are multiples of 4): typed
   // loads, where Buffer's readInt32LE is JavaScript.
-  private readonly events = new Int32Array((EPOLL_EVENT_SIZE * MAX_EVENTS) / 4);
+  private readonly events = new Int32Array(EVENT_WORDS * MAX_EVENTS);
   private readonly ctl = Buffer.alloc(EPOLL_EVENT_SIZE);
   private closed = false;
 
@@ -55,7 +57,7 @@ export class Epoll {
     let total = 0;
     for (;;) {
       const n = check('epoll_wait', c.epoll_wait(this.fd, this.events, MAX_EVENTS, total === 0 ? timeoutMs : 0));
-      for (let i = 0; i < n; i++) onReady(this.events[(i * EPOLL_EVENT_SIZE + EPOLL_DATA_OFFSET) / 4]!);
+      for (let i = 0; i < n; i++) onReady(this.events[i * EVENT_WORDS + DATA_WORD]!);
       total += n;
       if (n < MAX_EVENTS) return total;
     }
@@ -67,7 +69,7 @@ export class Epoll {
   waitOnce(onReady: (fd: number, events: number) => void, timeoutMs = 0): number {
     const n = check('epoll_wait', libc().epoll_wait(this.fd, this.events, MAX_EVENTS, timeoutMs));
     for (let i = 0; i < n; i++) {
-      const at = (i * EPOLL_EVENT_SIZE) / 4;
+      const at = i * EVENT_WORDS;
       onReady(this.events[at + DATA_WORD]!, this.events[at]! >>> 0);
     }
     return n;

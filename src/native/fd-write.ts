@@ -13,7 +13,12 @@ export function writeFd(fd: number, bytes: Uint8Array, length = bytes.length): n
   throw writeError(lastErrno());
 }
 
+// libuv's names and texts by (negative) errno, made when a write first fails (the map is built
+// afresh on each call to getSystemErrorMap).
+let uvErrors: Map<number, [string, string]> | undefined;
+
 function writeError(errno: number): NodeJS.ErrnoException {
-  const [code, text] = getSystemErrorMap().get(-errno) ?? [`E${errno}`, `errno ${errno}`];
+  uvErrors ??= getSystemErrorMap();
+  const [code, text] = uvErrors.get(-errno) ?? [`E${errno}`, `errno ${errno}`];
   return Object.assign(new Error(`${code}: ${text}, write`), { errno: -errno, code, syscall: 'write' });
 }

@@ -13,23 +13,14 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-// The error fs.writeSync throws for the same write.
-function fsError(fd: number, bytes: Uint8Array): NodeJS.ErrnoException {
+// What `write` throws (fs.writeSync or writeFd, for the same write).
+function thrown(write: (fd: number, bytes: Uint8Array) => number, fd: number, bytes: Uint8Array): NodeJS.ErrnoException {
   try {
-    writeSync(fd, bytes);
+    write(fd, bytes);
   } catch (err) {
     return err as NodeJS.ErrnoException;
   }
-  throw new Error('fs.writeSync did not fail');
-}
-
-function ownError(fd: number, bytes: Uint8Array): NodeJS.ErrnoException {
-  try {
-    writeFd(fd, bytes);
-  } catch (err) {
-    return err as NodeJS.ErrnoException;
-  }
-  throw new Error('writeFd did not fail');
+  throw new Error(`${write.name} did not fail`);
 }
 
 describe('writeFd', () => {
@@ -49,8 +40,8 @@ describe('writeFd', () => {
     const fd = openSync('/dev/full', 'w');
     open.push(fd);
     const bytes = Buffer.from('x\n');
-    const ours = ownError(fd, bytes);
-    const node = fsError(fd, bytes);
+    const ours = thrown(writeFd, fd, bytes);
+    const node = thrown(writeSync, fd, bytes);
     expect({ message: ours.message, code: ours.code, errno: ours.errno, syscall: ours.syscall }).toEqual({
       message: node.message,
       code: node.code,
@@ -65,8 +56,8 @@ describe('writeFd', () => {
     open.push(pipe.writeFd);
     closeSync(pipe.readFd);
     const bytes = Buffer.from('x');
-    const ours = ownError(pipe.writeFd, bytes);
-    const node = fsError(pipe.writeFd, bytes);
+    const ours = thrown(writeFd, pipe.writeFd, bytes);
+    const node = thrown(writeSync, pipe.writeFd, bytes);
     expect(ours.code).toBe('EPIPE');
     expect([ours.message, ours.errno, ours.syscall]).toEqual([node.message, node.errno, node.syscall]);
   });
