@@ -1,15 +1,12 @@
-// The only module that loads koffi: libc's timerfd, epoll, clock, rlimit and pipe calls, the
+// The only module that uses koffi (koffi-load.ts loads it): libc's timerfd, epoll, clock, rlimit and pipe calls, the
 // process calls (posix_spawn, pidfds, waitid, prctl, flock: bound on first use, apart), their
 // constants, and errno turned into SyscallError. The other files of native/ wrap these calls;
 // everything above native/ sees plain numbers and bigints.
 import { constants as fsConstants, readFileSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
-import { createRequire } from 'node:module';
 import { isMainThread } from 'node:worker_threads';
-import type * as KoffiModule from 'koffi';
 import { PlatformError, SyscallError } from '../errors.js';
-
-type Koffi = typeof KoffiModule;
+import { loadKoffi, type Koffi, type LibraryHandle } from './koffi-load.js';
 
 // Clocks (linux/time.h) and timerfd flags (sys/timerfd.h). TFD_NONBLOCK and TFD_CLOEXEC are
 // O_NONBLOCK and O_CLOEXEC by definition; O_NONBLOCK comes from Node itself, and O_CLOEXEC is
@@ -145,11 +142,11 @@ export function libc(): Libc {
   assertLinux();
   let koffi: Koffi;
   try {
-    koffi = createRequire(import.meta.url)('koffi') as Koffi;
+    koffi = loadKoffi();
   } catch (err) {
     throw new PlatformError(`cannot load koffi, the FFI library timerstack needs: ${(err as Error).message.split('\n')[0]}`);
   }
-  let lib: KoffiModule.LibraryHandle;
+  let lib: LibraryHandle;
   try {
     lib = koffi.load('libc.so.6');
   } catch (err) {

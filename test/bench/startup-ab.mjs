@@ -19,7 +19,7 @@ const ms = (argv) => {
   return Number(process.hrtime.bigint() - start) / 1e6;
 };
 const times = new Map([['node -e 0', []], ...builds.map(([name]) => [name, []])]);
-for (let round = 0; round < 20; round++) {
+for (let round = 0; round < Number(process.env.ROUNDS ?? 20); round++) {
   times.get('node -e 0').push(ms([process.execPath, '-e', '0']));
   for (const [name, bin] of builds) times.get(name).push(ms([bin, 'once', '0']));
 }

@@ -55,9 +55,10 @@ describe('the import graph of src/', () => {
     expect(cycles).toEqual([]);
   });
 
-  it('imports koffi only in native/libc.ts', () => {
+  it('loads koffi only in native/koffi-load.ts, for native/libc.ts alone', () => {
     const users = files.filter((f) => /['"]koffi['"]/.test(text.get(f)!));
-    expect(users).toEqual(['native/libc.ts']);
+    expect(users).toEqual(['native/koffi-load.ts']);
+    expect(files.filter((f) => /from '\.\/koffi-load\.js'/.test(text.get(f)!))).toEqual(['native/libc.ts']);
   });
 
   it.each([
