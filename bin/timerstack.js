@@ -48,11 +48,12 @@ const signals = {
   },
 };
 
-// main comes from the CLI bundle that `npm run build` writes (scripts/bundle.mjs): one entry,
-// chosen at build time.
+// main comes from the CLI script that `npm run build` writes (scripts/bundle.mjs): one entry,
+// chosen at build time, compiled with its code cache (load-cli.js).
 let main;
 try {
-  ({ main } = await import('../dist/bin/timerstack.mjs'));
+  const { compileCli, runCli } = await import('./load-cli.js');
+  ({ main } = runCli(compileCli().script));
 } catch (err) {
   // Node reads timerstack's own files to start: with almost no fds left, say so in one line.
   if (err?.code !== 'EMFILE' && err?.code !== 'ENFILE') throw err;

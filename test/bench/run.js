@@ -67,7 +67,7 @@ const log = (text) => process.stderr.write(`[${elapsed()}] ${text}\n`);
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const want = (s) => !opts.only || opts.only.has(s);
-  if (!existsSync(path.join(ROOT, 'dist', 'bin', 'timerstack.mjs'))) throw new Error('dist/ is missing: run `npm run build` first (npm run bench does)');
+  if (!existsSync(path.join(ROOT, 'dist', 'bin', 'timerstack.cjs'))) throw new Error('dist/ is missing: run `npm run build` first (npm run bench does)');
   const { tools, notes } = buildHelpers();
   for (const n of notes) log(`note: ${n}`);
   const m = machine();

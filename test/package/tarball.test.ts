@@ -13,7 +13,7 @@ const code = files.filter((f) => /\.(c|m)?js$/.test(f));
 
 describe('the tarball', () => {
   it('ships the builds, the schema, the man page and the docs a user reads', () => {
-    for (const f of ['bin/timerstack.js', 'dist/library.js', 'dist/library.cjs', 'dist/library.d.ts', 'dist/library.d.cts', 'dist/bin/timerstack.mjs', 'schema/events.json', 'man/timerstack.1', 'README.md', 'LICENSE', 'CHANGELOG.md']) {
+    for (const f of ['bin/timerstack.js', 'dist/library.js', 'dist/library.cjs', 'dist/library.d.ts', 'dist/library.d.cts', 'dist/bin/timerstack.cjs', 'dist/bin/timerstack.cjs.cache', 'bin/load-cli.js', 'schema/events.json', 'man/timerstack.1', 'README.md', 'LICENSE', 'CHANGELOG.md']) {
       expect(files).toContain(f);
     }
     // tsc's per-module output is for the tests and the bench, not for users.
@@ -39,12 +39,12 @@ describe('the tarball', () => {
     const names = (file: string) => notice(file).map((p) => p.replace(/@[^@]*$/, ''));
     expect(names('dist/bin/vendor/yargs.mjs')).toEqual(expect.arrayContaining(['yargs', 'yargs-parser', 'cliui', 'y18n', 'string-width']));
     // chalk, and the watch screen's width and escape libraries (loaded only with --watch)
-    expect(names('dist/bin/timerstack.mjs')).toEqual(['ansi-regex', 'chalk', 'get-east-asian-width', 'string-width', 'strip-ansi']);
+    expect(names('dist/bin/timerstack.cjs')).toEqual(['ansi-regex', 'chalk', 'get-east-asian-width', 'string-width', 'strip-ansi']);
     expect(names('dist/bin/vendor/yaml.mjs')).toEqual(['yaml']);
     expect(names('dist/bin/vendor/prom-client.mjs')).toEqual(expect.arrayContaining(['prom-client']));
     // The library bundles no third-party code (koffi stays a dependency).
     expect(notice('dist/library.js')).toEqual([]);
-    for (const file of ['dist/bin/vendor/yargs.mjs', 'dist/bin/vendor/yaml.mjs', 'dist/bin/vendor/prom-client.mjs', 'dist/bin/timerstack.mjs']) {
+    for (const file of ['dist/bin/vendor/yargs.mjs', 'dist/bin/vendor/yaml.mjs', 'dist/bin/vendor/prom-client.mjs', 'dist/bin/timerstack.cjs']) {
       const text = read(file);
       const tail = text.slice(text.indexOf('Third-party code in this file'));
       for (const entry of notice(file)) {
@@ -58,7 +58,9 @@ describe('the tarball', () => {
   it('starts the CLI from one entry, chosen at build time', () => {
     const bin = read('bin/timerstack.js');
     expect(bin.match(/import\(/g)).toHaveLength(1);
-    expect(bin).toContain("import('../dist/bin/timerstack.mjs')");
-    expect(bin).not.toMatch(/statSync|mtime/);
+    expect(bin).toContain("import('./load-cli.js')");
+    const loader = read('bin/load-cli.js');
+    expect(loader).toContain("new URL('../dist/bin/timerstack.cjs', import.meta.url)");
+    for (const file of [bin, loader]) expect(file).not.toMatch(/statSync|mtime/);
   });
 });
