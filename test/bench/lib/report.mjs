@@ -37,6 +37,14 @@ export function cpuTable(cpu) {
   return table([`CPU per wake-up, every ${cpu.period_ms} ms (${cpu.method}; medians of ${cpu.rounds} runs)`, 'CPU per tick', 'vs C', 'vs bare Node', `${cpu.steady_window}: CPU per tick`, 'vs bare Node'], rows);
 }
 
+export function wakePathTable(wake) {
+  const rows = Object.values(wake.contenders).map((c) =>
+    c.error ? [c.label, c.error, '', '', ''] : [c.label, `${c.p50_us} µs`, `${c.p90_us} µs`, `${c.first_p90_us} µs`, x(c.p50_vs_bare)],
+  );
+  const title = `in the process: epoll_pwait's return → write(1), every ${wake.period_ms} ms (perf tracepoints; medians of ${wake.rounds} runs)`;
+  return table([title, `p50, ticks 1–${wake.ticks}`, 'p90', `p90, ticks 1–${wake.first}`, 'p50 vs bare Node'], rows);
+}
+
 export function internalLine(lat) {
   const rows = Object.values(lat.contenders)
     .filter((c) => c.internal)
