@@ -64,7 +64,10 @@ try {
 const result = await main(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
-  stdin: process.stdin,
+  // Read only by `run -` and `export … -`: Node makes process.stdin (a stream) on first use.
+  get stdin() {
+    return process.stdin;
+  },
   env: process.env,
   signals,
 });
