@@ -18,7 +18,8 @@ const self = fileURLToPath(import.meta.url);
 const mode = process.argv[2];
 
 if (mode === '--make') {
-  const { script } = compileCli(undefined, undefined);
+  // The parent removed the cache file first, so this compiles the script without one.
+  const { script } = compileCli();
   const v8 = process.getBuiltinModule('node:v8');
   v8.setFlagsFromString = () => {};
   const { main } = runCli(script);

@@ -1,7 +1,7 @@
 // The only module that uses koffi (koffi-load.ts loads it): libc's timerfd, epoll, clock, rlimit
 // and pipe calls, the process calls (posix_spawn, pidfds, waitid, prctl, flock: bound on first
-// use, apart), their constants, and errno turned into SyscallError. The other files of native/ wrap these calls;
-// everything above native/ sees plain numbers and bigints.
+// use, apart), their constants, and errno turned into SyscallError. The other files of native/
+// wrap these calls; everything above native/ sees plain numbers and bigints.
 import { constants as fsConstants, readFileSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { isMainThread } from 'node:worker_threads';

@@ -47,6 +47,11 @@ const oldSpec = new BigInt64Array(ITIMERSPEC_SIZE / 8);
 const count = new Uint32Array(2);
 const LOW = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 1;
 
+// The count just read, as a number (exact up to 2^53; no BigInt on every tick).
+function countRead(): number {
+  return count[LOW]! + count[1 - LOW]! * 4294967296;
+}
+
 export function timerfdCreate(clockid: number, flags: number): number {
   return check('timerfd_create', libc().timerfd_create(clockid, flags));
 }
@@ -72,15 +77,14 @@ export function timerfdRead(fd: number): number {
   if (n < 0) throw syscallError('read', lastErrno());
   // After a clock step backwards without CANCEL_ON_SET a read may return 0 expirations.
   if (n === 0) return 0;
-  return count[LOW]! + count[1 - LOW]! * 4294967296;
+  return countRead();
 }
 
 // Like timerfdRead, but "nothing yet" (EAGAIN) is 0 instead of an error: for draining after
 // epoll said the fd was ready (another reader or a re-arm may have raced us).
 export function timerfdDrain(fd: number): number {
   const n = libc().read(fd, count, 8);
-  // Two 32-bit halves: exact as a number up to 2^53, and no BigInt on every tick.
-  if (n === 8) return count[LOW]! + count[1 - LOW]! * 4294967296;
+  if (n === 8) return countRead();
   if (n === 0) return 0;
   const errno = lastErrno();
   const err = syscallError('read', errno);

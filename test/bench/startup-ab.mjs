@@ -1,5 +1,5 @@
 // Start-up of builds side by side: `node test/bench/startup-ab.mjs NAME=BIN...` times
-// `BIN once 0` for each build and `node -e 0`, alternating, 20 rounds; prints the medians and
+// `BIN once 0` for each build and `node -e 0`, alternating, 20 rounds (ROUNDS=N for more); prints the medians and
 // their ratio to `node -e 0`. (`npm run bench` times this build alone; --ab covers latency only.)
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
