@@ -1,12 +1,17 @@
-// CPU per wake-up: each contender runs `every 5ms` for 3.5 s with its stdout read (and dropped)
+// CPU per wake-up: each contender runs `every 5ms` for 6.5 s with its stdout read (and dropped)
 // by the bench; the scheduler's CPU time of all its threads (/proc/PID/task/*/schedstat, in ns)
 // is sampled 0.75 s and 2.75 s after the spawn, well after start-up and before the end, and the
-// difference divided by the 400 ticks due in those 2 s. The run goes on to 6.5 s, and the same is
-// measured 4 s → 6 s: the steady state, once V8 has optimized what it will (timerstack's code is
-// still being tiered up in the first window, the bare loop's is not). The contenders run in turn,
-// `rounds` times, and the medians are compared with the C loop's and the bare Node loop's. Builds
-// given with --ab run beside them.
+// difference divided by the 400 ticks due in those 2 s; and again 4 s → 6 s: the steady state,
+// once V8 has optimized what it will (timerstack's code may still be tiered up in the first
+// window, the bare loop's is not).
+//
+// Each contender runs at the same time as the C loop and the bare Node loop (three processes
+// started 1.7 ms apart, so that their wake-ups interleave), sampled at the same instants, and its
+// ratios to them are taken in that run: this VM's neighbours move the CPU a wake-up costs by
+// 20–50 % from one minute to the next, and contenders run one after the other (as before) each
+// met a different minute. Medians over `rounds` runs. Builds given with --ab run beside them.
 import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { median, round } from '../lib/stats.mjs';
 import { contenders } from './latency.mjs';
 import { cpuNs } from './startup.mjs';
@@ -17,50 +22,81 @@ const TO_MS = 2750;
 const STEADY_FROM_MS = 4000;
 const STEADY_TO_MS = 6000;
 const END_MS = 6500;
+// Between the spawns of one run: a third of the period.
+const STAGGER_MS = 1.7;
+const REFERENCES = ['c', 'node-bare'];
 const perTick = (a, b, ms) => (a === undefined || b === undefined ? undefined : (b - a) / 1000 / (ms / PERIOD_MS));
 
-function sampleOnce(argv) {
-  return new Promise((resolve) => {
+// Runs the contenders' argvs at once; per argv, { first, steady } µs per tick, or undefined.
+async function sampleTogether(argvs) {
+  const children = [];
+  for (const argv of argvs) {
     const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'ignore'] });
     child.stdout.on('data', () => {});
-    const at = {};
-    for (const ms of [FROM_MS, TO_MS, STEADY_FROM_MS, STEADY_TO_MS]) setTimeout(() => (at[ms] = cpuNs(child.pid)), ms);
-    child.on('close', (status) => {
-      if (status !== 0) return resolve(undefined);
-      const first = perTick(at[FROM_MS], at[TO_MS], TO_MS - FROM_MS);
-      resolve(first === undefined ? undefined : { first, steady: perTick(at[STEADY_FROM_MS], at[STEADY_TO_MS], STEADY_TO_MS - STEADY_FROM_MS) });
+    const done = new Promise((resolve) => {
+      child.on('close', (status) => resolve(status === 0));
+      child.on('error', () => resolve(false));
     });
-    child.on('error', () => resolve(undefined));
-  });
+    children.push({ child, done, at: {} });
+    await sleep(STAGGER_MS);
+  }
+  const started = performance.now();
+  for (const ms of [FROM_MS, TO_MS, STEADY_FROM_MS, STEADY_TO_MS]) {
+    await sleep(Math.max(0, ms - (performance.now() - started)));
+    for (const c of children) c.at[ms] = cpuNs(c.child.pid);
+  }
+  return Promise.all(
+    children.map(async ({ done, at }) => {
+      if (!(await done)) return undefined;
+      const first = perTick(at[FROM_MS], at[TO_MS], TO_MS - FROM_MS);
+      return first === undefined ? undefined : { first, steady: perTick(at[STEADY_FROM_MS], at[STEADY_TO_MS], STEADY_TO_MS - STEADY_FROM_MS) };
+    }),
+  );
 }
 
+const ratio = (a, b) => (a === undefined || !b ? undefined : a / b);
+
 export async function wakeCpu(tools, { rounds, ab = [], ids, log }) {
-  const all = contenders(tools, ab).filter((c) => (c.id.startsWith('c') || c.id === 'node-bare' || c.id.startsWith('timerstack') || c.id.startsWith('ab')) && (!ids || c.id === 'c' || ids.has(c.id)));
+  const all = contenders(tools, ab).filter((c) => (c.id.startsWith('c') || c.id === 'node-bare' || c.id.startsWith('timerstack') || c.id.startsWith('ab')) && (!ids || REFERENCES.includes(c.id) || ids.has(c.id)));
+  const refs = REFERENCES.map((id) => all.find((c) => c.id === id));
+  const others = all.filter((c) => !REFERENCES.includes(c.id));
   const per = Object.fromEntries(all.map((c) => [c.id, []]));
   const count = Math.ceil(END_MS / PERIOD_MS);
   for (let r = 0; r < rounds; r++) {
-    for (const c of all) {
-      const us = await sampleOnce(c.argv(PERIOD_MS, count));
-      if (us !== undefined) per[c.id].push(us);
-      const steady = us?.steady === undefined ? '' : `, steady ${round(us.steady, 1)} µs`;
-      log(`  cpu round ${r + 1}/${rounds} ${c.id.padEnd(24)} ${us === undefined ? 'failed' : `${round(us.first, 1)} µs per tick${steady}`}`);
+    // The references measure each other too, in a run of their own.
+    for (const c of [undefined, ...others]) {
+      const group = c ? [...refs, c] : refs;
+      const got = await sampleTogether(group.map((g) => g?.argv(PERIOD_MS, count) ?? ['false']));
+      const [cLoop, bare] = got;
+      group.forEach((g, i) => {
+        if (!g || (c && i < refs.length)) return;
+        const us = got[i];
+        if (us === undefined) return log(`  cpu round ${r + 1}/${rounds} ${g.id.padEnd(24)} failed`);
+        per[g.id].push({ ...us, vsC: ratio(us.first, cLoop?.first), vsBare: ratio(us.first, bare?.first), steadyVsBare: ratio(us.steady, bare?.steady) });
+        log(`  cpu round ${r + 1}/${rounds} ${g.id.padEnd(24)} ${round(us.first, 1)} µs per tick, steady ${round(us.steady ?? NaN, 1)} µs; beside it C ${round(cLoop?.first ?? NaN, 1)}, bare Node ${round(bare?.first ?? NaN, 1)} µs`);
+      });
     }
   }
-  const out = { period_ms: PERIOD_MS, rounds, method: 'schedstat of all threads, 0.75 s → 2.75 s', steady_window: '4 s → 6 s', contenders: {} };
+  const out = { period_ms: PERIOD_MS, rounds, method: 'schedstat of all threads, 0.75 s → 2.75 s, each run beside the C and bare Node loops', steady_window: '4 s → 6 s', contenders: {} };
+  const med = (runs, key, digits) => {
+    const xs = runs.map((x) => x[key]).filter((x) => x !== undefined);
+    return xs.length ? round(median(xs), digits) : undefined;
+  };
   for (const c of all) {
     const runs = per[c.id];
-    const steady = runs.map((x) => x.steady).filter((x) => x !== undefined);
-    out.contenders[c.id] = runs.length
-      ? { label: c.label, cpu_us: round(median(runs.map((x) => x.first)), 1), runs: runs.map((x) => round(x.first, 1)), ...(steady.length ? { steady_cpu_us: round(median(steady), 1), steady_runs: steady.map((x) => round(x, 1)) } : {}) }
-      : { label: c.label, error: 'no sample' };
-  }
-  const cUs = out.contenders.c?.cpu_us;
-  const bare = out.contenders['node-bare'];
-  for (const e of Object.values(out.contenders)) {
-    if (e.error) continue;
-    if (cUs) e.vs_c = round(e.cpu_us / cUs, 2);
-    if (bare?.cpu_us) e.vs_bare = round(e.cpu_us / bare.cpu_us, 2);
-    if (bare?.steady_cpu_us && e.steady_cpu_us !== undefined) e.steady_vs_bare = round(e.steady_cpu_us / bare.steady_cpu_us, 2);
+    if (!runs.length) {
+      out.contenders[c.id] = { label: c.label, error: 'no sample' };
+      continue;
+    }
+    const e = { label: c.label, cpu_us: med(runs, 'first', 1), runs: runs.map((x) => round(x.first, 1)) };
+    const steady = med(runs, 'steady', 1);
+    if (steady !== undefined) Object.assign(e, { steady_cpu_us: steady, steady_runs: runs.map((x) => round(x.steady, 1)) });
+    // Ratios are medians of each run's own ratio (the run beside the references).
+    for (const [key, name] of [['vsC', 'vs_c'], ['vsBare', 'vs_bare'], ['steadyVsBare', 'steady_vs_bare']]) {
+      const v = med(runs, key, 2);
+      if (v !== undefined) e[name] = v;
+    }
+    out.contenders[c.id] = e;
   }
   return out;
 }
