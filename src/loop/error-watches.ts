@@ -31,6 +31,8 @@ export class ErrorWatches {
 
   // Ends each reported watch and calls its handler through `guard`.
   deliver(guard: (fn: () => void) => void): void {
+    // The usual wake-up: nothing reported (a for-of would still make an iterator per call).
+    if (this.reported.length === 0) return;
     try {
       for (const [fd, events] of this.reported) {
         const onError = this.handlers.get(fd);

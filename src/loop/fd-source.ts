@@ -9,6 +9,10 @@ import { CLOCK_MONOTONIC } from '../native/libc.js';
 export class FdSource implements Source {
   readonly budgeted = true;
   readonly members = new Set<Slot>();
+  // The first member (the only one, mostly), kept: a Set read by for-of or destructuring makes an
+  // iterator and its results, each wake-up. Found again when next needed after it leaves (not at
+  // once: cancelling 100,000 members in order would then scan the Set's deleted entries each time).
+  private lead: Slot | undefined;
   // Once it has fired, a newcomer may not join: it would lose the expirations its own fd counts.
   fired = false;
   // Members paused. When all are and the fd fires, it is taken out of the wake-ups unread (the
@@ -26,6 +30,15 @@ export class FdSource implements Source {
     readonly key: string | undefined,
     readonly flags: number,
   ) {}
+
+  join(slot: Slot): void {
+    this.members.add(slot);
+    if (this.members.size === 1) this.lead = slot;
+  }
+
+  private leader(): Slot | undefined {
+    return (this.lead ??= this.first());
+  }
 
   onReady(): void {
     if (this.pausedMembers >= this.members.size && this.members.size > 0) return this.mute(true);
@@ -51,7 +64,7 @@ export class FdSource implements Source {
     }
     // `time` must not predate the read that counted n.
     this.host.refresh(this.clockid);
-    const [only] = this.members;
+    const only = this.leader();
     if (only?.recurrence.computed) return this.deliverComputed(only);
     this.deliverFixed(n);
   }
@@ -61,7 +74,7 @@ export class FdSource implements Source {
   // read, which then delivers only what expired after it. Fixed schedules on the monotonic clock
   // with no member paused only (false: not done).
   expireEarly(): boolean {
-    const [only] = this.members;
+    const only = this.leader();
     if (!only || only.recurrence.computed || only.clockid !== CLOCK_MONOTONIC || this.pausedMembers > 0) return false;
     if (this.host.refresh(this.clockid) < only.deadline) return false;
     this.fired = true;
@@ -71,20 +84,22 @@ export class FdSource implements Source {
   }
 
   private deliverFixed(n: number): void {
-    // Copied: a handler may cancel members (or add timers that join this schedule). One member
-    // (the usual case) needs no copy.
-    const members = this.members.size === 1 ? this.members : [...this.members];
-    for (const slot of members) {
-      if (slot.source !== this) continue;
-      const { last, next } = fixedAdvance(slot.recurrence, slot.deadline, n);
-      if (next !== undefined) slot.deadline = next;
-      if (slot.paused) {
-        slot.held = { count: (slot.held?.count ?? 0) + n, last, final: next === undefined };
-        continue;
-      }
-      this.host.deliver(slot, n, last, next === undefined);
-      if (next === undefined && slot.source === this) this.host.finish(slot);
+    // One member (the usual case) without a copy or an iterator.
+    if (this.members.size === 1) return this.deliverFixedTo(this.leader()!, n);
+    // Copied: a handler may cancel members (or add timers that join this schedule).
+    for (const slot of [...this.members]) this.deliverFixedTo(slot, n);
+  }
+
+  private deliverFixedTo(slot: Slot, n: number): void {
+    if (slot.source !== this) return;
+    const { last, next } = fixedAdvance(slot.recurrence, slot.deadline, n);
+    if (next !== undefined) slot.deadline = next;
+    if (slot.paused) {
+      slot.held = { count: (slot.held?.count ?? 0) + n, last, final: next === undefined };
+      return;
     }
+    this.host.deliver(slot, n, last, next === undefined);
+    if (next === undefined && slot.source === this) this.host.finish(slot);
   }
 
   pause(): void {
@@ -155,12 +170,17 @@ export class FdSource implements Source {
 
   remove(slot: Slot): void {
     if (!this.members.delete(slot)) return;
+    if (slot === this.lead) this.lead = undefined;
     if (slot.paused) this.pausedMembers--;
     if (this.members.size === 0) this.host.release(this);
     else if (this.pausedMembers < this.members.size) this.mute(false);
   }
 
   next(): Slot | undefined {
+    return this.leader();
+  }
+
+  private first(): Slot | undefined {
     for (const slot of this.members) return slot;
     return undefined;
   }
@@ -168,5 +188,6 @@ export class FdSource implements Source {
   detachAll(): void {
     for (const slot of this.members) slot.source = undefined;
     this.members.clear();
+    this.lead = undefined;
   }
 }

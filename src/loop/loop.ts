@@ -17,7 +17,7 @@ import { Batch } from './batch.js';
 import { ErrorWatches } from './error-watches.js';
 import { validate, type LoopOptions, type ResolvedTimerOptions, type TimerOptions } from './options.js';
 import { Placement } from './placement.js';
-import { computedRecurrence, fixedRecurrence, lookAhead, type Recurrence } from './recurrence.js';
+import { lookAhead, recurrenceFor } from './recurrence.js';
 import type { LoopNotice, Source, SourceHost } from './source.js';
 import { slotControl } from './slot-control.js';
 import { LoopTimer, defaultTimerName, type Expiration, type ExpirationHandler, type Slot, type TimerControl } from './timer.js';
@@ -45,7 +45,9 @@ export class Loop {
   private state: 'open' | 'paused' | 'closed' = 'open';
   // Clock readings, guards and the after-dispatch hook of one batch of work.
   private readonly batch: Batch;
-  private readonly readyBatch: Source[] = [];
+  // A wake-up's ready sources, the first readyCount (kept: `length = 0` frees the store).
+  private readonly readyBatch: Array<Source | undefined> = [];
+  private readyCount = 0;
   private readonly errorWatches = new ErrorWatches(() => this.epoll!);
   private readonly host: SourceHost;
   private readonly warmup: Warmup;
@@ -187,7 +189,7 @@ export class Loop {
     this.start();
     const clock = options.clock ?? 'monotonic';
     const clockid = CLOCKS[clock];
-    const recurrence = this.recurrenceOf(options, clockid);
+    const recurrence = recurrenceFor(options, () => this.batch.clocks.now(clockid));
     const timer = LoopTimer.create(options.name ?? defaultTimerName(), clock, clockid, recurrence, handler, this.control);
     const cancelOnSet = options.at !== undefined && isRealtimeClock(clockid) && options.cancelOnSet !== false;
     const flags = TFD_TIMER_ABSTIME | (cancelOnSet ? TFD_TIMER_CANCEL_ON_SET : 0);
@@ -200,12 +202,6 @@ export class Loop {
     if (this.timerCount++ === 0) this.watch!.ref();
     if (slot.mode !== LEAN) this.warmTimers++;
     return timer;
-  }
-
-  private recurrenceOf(options: ResolvedTimerOptions, clockid: number): Recurrence {
-    const interval = options.interval ?? 0n;
-    const first = options.at ?? this.batch.clocks.now(clockid) + (options.delay ?? interval);
-    return options.next ? computedRecurrence(first, options.next) : fixedRecurrence(first, interval);
   }
 
   // Takes a timer off the loop (cancelled, or its schedule ended).
@@ -262,15 +258,14 @@ export class Loop {
   private warmSeen = false;
   private readonly noteReady = (fd: number, events: number): void => {
     const source = this.placement.sources.get(fd);
-    if (source) this.readyBatch.push(source);
+    if (source) this.readyBatch[this.readyCount++] = source;
     else if (fd === this.warmup.fd) this.warmSeen = true;
     else this.errorWatches.note(fd, events);
   };
   private readonly dispatchReady = (): void => {
-    const batch = this.readyBatch;
     try {
-      for (let i = 0; i < batch.length; i++) {
-        const source = batch[i]!;
+      for (let i = 0; i < this.readyCount; i++) {
+        const source = this.readyBatch[i]!;
         // A handler earlier in the batch may have cancelled this source's timers.
         if (this.placement.sources.get(source.fd) !== source) continue;
         try {
@@ -281,7 +276,8 @@ export class Loop {
       }
       this.errorWatches.deliver(this.guard);
     } finally {
-      batch.length = 0;
+      this.readyBatch.fill(undefined, 0, this.readyCount);
+      this.readyCount = 0;
     }
   };
   private readonly guard = (fn: () => void): void => this.batch.guard(fn);

@@ -33,7 +33,7 @@ export class Placement {
     const key = recurrence.computed ? undefined : `${clockid}:${flags}:${slot.mode}:${recurrence.first}:${recurrence.interval}`;
     const group = key === undefined ? undefined : this.shared.get(key);
     if (group && !group.fired) {
-      group.members.add(slot);
+      group.join(slot);
       slot.source = group;
       return;
     }
@@ -53,7 +53,7 @@ export class Placement {
     const source = new FdSource(this.host, fd, clockid, key, flags);
     this.sources.set(fd, source);
     if (key !== undefined) this.shared.set(key, source);
-    source.members.add(slot);
+    source.join(slot);
     slot.source = source;
   }
 

@@ -13,6 +13,14 @@ export interface Recurrence {
   after(prev: bigint): bigint | undefined;
 }
 
+// A timer's recurrence from its options (nanoseconds): `at`, or `delay` (else one `interval`)
+// after `now()`, then every `interval` (0n: once) or by the rule `next`.
+export function recurrenceFor(options: { at?: bigint; delay?: bigint; interval?: bigint; next?: (prev: bigint) => bigint | undefined }, now: () => bigint): Recurrence {
+  const interval = options.interval ?? 0n;
+  const first = options.at ?? now() + (options.delay ?? interval);
+  return options.next ? computedRecurrence(first, options.next) : fixedRecurrence(first, interval);
+}
+
 // What a computed schedule's slot needs to look ahead (the loop's Slot has these fields).
 export interface LookAhead {
   readonly recurrence: Recurrence;
@@ -74,6 +82,7 @@ export function catchUp(r: Recurrence, deadline: bigint, now: bigint, following?
 // and the next deadline (undefined for a one-shot).
 export function fixedAdvance(r: Recurrence, deadline: bigint, n: number): { last: bigint; next: bigint | undefined } {
   if (r.interval === 0n) return { last: deadline, next: undefined };
-  const last = deadline + BigInt(n - 1) * r.interval;
+  // (One expiration, the usual case, without BigInt arithmetic: each result is a new object.)
+  const last = n === 1 ? deadline : deadline + BigInt(n - 1) * r.interval;
   return { last, next: last + r.interval };
 }

@@ -18,7 +18,8 @@ export function tickEvent(entry: Entry, ev: Expiration): TickEvent {
     tick: ev.tick - over,
     expirations: ev.expirations - over,
     timeNs: ev.wallTime,
-    scheduledNs: ev.scheduled - BigInt(over) * spec.intervalNs + ev.timer.wallOffset,
+    // (No BigInt arithmetic for the usual tick, none past the limit: each result is a new object.)
+    scheduledNs: (over === 0 ? ev.scheduled : ev.scheduled - BigInt(over) * spec.intervalNs) + ev.timer.wallOffset,
     latenessUs: ev.latenessUs + (over * Number(spec.intervalNs)) / 1000,
     zone: spec.zone,
   };
