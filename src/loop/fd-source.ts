@@ -36,10 +36,6 @@ export class FdSource implements Source {
     if (this.members.size === 1) this.lead = slot;
   }
 
-  private leader(): Slot | undefined {
-    return (this.lead ??= this.first());
-  }
-
   onReady(): void {
     if (this.pausedMembers >= this.members.size && this.members.size > 0) return this.mute(true);
     this.read();
@@ -64,7 +60,7 @@ export class FdSource implements Source {
     }
     // `time` must not predate the read that counted n.
     this.host.refresh(this.clockid);
-    const only = this.leader();
+    const only = this.next();
     if (only?.recurrence.computed) return this.deliverComputed(only);
     this.deliverFixed(n);
   }
@@ -74,7 +70,7 @@ export class FdSource implements Source {
   // read, which then delivers only what expired after it. Fixed schedules on the monotonic clock
   // with no member paused only (false: not done).
   expireEarly(): boolean {
-    const only = this.leader();
+    const only = this.next();
     if (!only || only.recurrence.computed || only.clockid !== CLOCK_MONOTONIC || this.pausedMembers > 0) return false;
     if (this.host.refresh(this.clockid) < only.deadline) return false;
     this.fired = true;
@@ -85,7 +81,7 @@ export class FdSource implements Source {
 
   private deliverFixed(n: number): void {
     // One member (the usual case) without a copy or an iterator.
-    if (this.members.size === 1) return this.deliverFixedTo(this.leader()!, n);
+    if (this.members.size === 1) return this.deliverFixedTo(this.next()!, n);
     // Copied: a handler may cancel members (or add timers that join this schedule).
     for (const slot of [...this.members]) this.deliverFixedTo(slot, n);
   }
@@ -177,12 +173,8 @@ export class FdSource implements Source {
   }
 
   next(): Slot | undefined {
-    return this.leader();
-  }
-
-  private first(): Slot | undefined {
-    for (const slot of this.members) return slot;
-    return undefined;
+    if (this.lead === undefined) for (const slot of this.members) return (this.lead = slot);
+    return this.lead;
   }
 
   detachAll(): void {

@@ -189,13 +189,13 @@ export class Loop {
     this.start();
     const clock = options.clock ?? 'monotonic';
     const clockid = CLOCKS[clock];
-    const recurrence = recurrenceFor(options, () => this.batch.clocks.now(clockid));
+    // Reads the clock: one that cannot be read (an alarm clock without an RTC) is refused here.
+    const recurrence = recurrenceFor(options, this.batch.clocks.now(clockid));
     const timer = LoopTimer.create(options.name ?? defaultTimerName(), clock, clockid, recurrence, handler, this.control);
     const cancelOnSet = options.at !== undefined && isRealtimeClock(clockid) && options.cancelOnSet !== false;
     const flags = TFD_TIMER_ABSTIME | (cancelOnSet ? TFD_TIMER_CANCEL_ON_SET : 0);
     const slot = LoopTimer.slotOf(timer);
     slot.mode = warmupMode(options, this.mode);
-    // Reads the clock: one that cannot be read (an alarm clock without an RTC) is refused here.
     slot.wallOffset = this.batch.clocks.wallOffset(clockid);
     this.placement.attach(slot, flags);
     lookAhead(slot);

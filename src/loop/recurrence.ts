@@ -14,10 +14,10 @@ export interface Recurrence {
 }
 
 // A timer's recurrence from its options (nanoseconds): `at`, or `delay` (else one `interval`)
-// after `now()`, then every `interval` (0n: once) or by the rule `next`.
-export function recurrenceFor(options: { at?: bigint; delay?: bigint; interval?: bigint; next?: (prev: bigint) => bigint | undefined }, now: () => bigint): Recurrence {
+// after `now`, then every `interval` (0n: once) or by the rule `next`.
+export function recurrenceFor(options: { at?: bigint; delay?: bigint; interval?: bigint; next?: (prev: bigint) => bigint | undefined }, now: bigint): Recurrence {
   const interval = options.interval ?? 0n;
-  const first = options.at ?? now() + (options.delay ?? interval);
+  const first = options.at ?? now + (options.delay ?? interval);
   return options.next ? computedRecurrence(first, options.next) : fixedRecurrence(first, interval);
 }
 

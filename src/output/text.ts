@@ -26,8 +26,8 @@ export function textFormatter(chalk: ChalkInstance): Formatter {
   // A tick's styles, none when uncoloured (not a terminal, NO_COLOR): a chalk call gathers its
   // arguments into a new array, and a tick line made two (94 bytes a tick of every 5ms --lean).
   const coloured = chalk.level > 0;
-  const dim = coloured ? (text: string) => chalk.dim(text) : plain;
-  const bold = coloured ? (text: string) => chalk.bold(text) : plain;
+  const dim = coloured ? chalk.dim : plain;
+  const bold = coloured ? chalk.bold : plain;
   return {
     tick: (r) => {
       const missed = r.expirations > 1 ? chalk.yellow(` (${r.expirations - 1} missed)`) : '';
