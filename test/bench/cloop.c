@@ -1,7 +1,8 @@
 // The floor: what a C program doing timerfd + epoll costs, for the same scenarios as timerstack.
 //
-//   cloop tick PERIOD_NS COUNT
-//       one periodic timerfd (absolute first deadline one period from now, the kernel's
+//   cloop tick PERIOD_NS COUNT [FIRST_NS]
+//       one periodic timerfd (absolute first deadline one period from now, or at FIRST_NS on
+//       CLOCK_MONOTONIC: the bench places it between another contender's ticks; the kernel's
 //       interval), epoll_wait(-1), read, one "tick N expirations K lateness_us L" line per
 //       wake-up (L: the wake-up's lateness as seen inside), fflush.
 //   cloop warm PERIOD_NS COUNT LEAD_NS
@@ -47,13 +48,13 @@ static void die(const char *what) {
   exit(1);
 }
 
-static int tick_mode(int64_t period, long count) {
+static int tick_mode(int64_t period, long count, int64_t first_at) {
   int fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
   int ep = epoll_create1(EPOLL_CLOEXEC);
   if (fd < 0 || ep < 0) die("cloop: create");
   struct epoll_event ev = {.events = EPOLLIN, .data.fd = fd};
   if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) < 0) die("cloop: epoll_ctl");
-  int64_t first = now_ns(CLOCK_MONOTONIC) + period;
+  int64_t first = first_at ? first_at : now_ns(CLOCK_MONOTONIC) + period;
   struct itimerspec its = {.it_interval = to_ts(period), .it_value = to_ts(first)};
   if (timerfd_settime(fd, TFD_TIMER_ABSTIME, &its, NULL) < 0) die("cloop: timerfd_settime");
   unsigned long long tick = 0;
@@ -195,9 +196,9 @@ static int scale_mode(long n, int64_t base, int64_t step, long ticks) {
 }
 
 int main(int argc, char **argv) {
-  if (argc == 4 && strcmp(argv[1], "tick") == 0) return tick_mode(atoll(argv[2]), atol(argv[3]));
+  if ((argc == 4 || argc == 5) && strcmp(argv[1], "tick") == 0) return tick_mode(atoll(argv[2]), atol(argv[3]), argc == 5 ? atoll(argv[4]) : 0);
   if (argc == 5 && strcmp(argv[1], "warm") == 0) return warm_mode(atoll(argv[2]), atol(argv[3]), atoll(argv[4]));
   if (argc == 6 && strcmp(argv[1], "scale") == 0) return scale_mode(atol(argv[2]), atoll(argv[3]), atoll(argv[4]), atol(argv[5]));
-  fprintf(stderr, "usage: cloop tick PERIOD_NS COUNT | cloop warm PERIOD_NS COUNT LEAD_NS | cloop scale N BASE_NS STEP_NS TICKS\n");
+  fprintf(stderr, "usage: cloop tick PERIOD_NS COUNT [FIRST_NS] | cloop warm PERIOD_NS COUNT LEAD_NS | cloop scale N BASE_NS STEP_NS TICKS\n");
   return 2;
 }

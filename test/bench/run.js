@@ -9,7 +9,8 @@
 // --ab adds other builds of timerstack (a bin/timerstack.js in another checkout, say with a
 // change to src/) to the latency rounds, to measure a change against this one side by side.
 //
-// Prints markdown tables (medians of alternating runs, ratios to the C loop), writes the plot to
+// Prints markdown tables (medians over runs; latency ratios to the C loop run beside each
+// contender, CPU ratios to the C and bare Node loops run beside it), writes the plot to
 // test/bench/out/latency.svg (and to --svg FILE), and with --json FILE the same figures as JSON.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, release } from 'node:os';
@@ -77,7 +78,7 @@ async function main() {
   const results = { machine: { ...m, mode: q ? 'quick' : 'full', date: new Date().toISOString() }, notes };
 
   if (want('latency')) {
-    log(`latency: every 5 ms, 400 ticks${opts.settle ? ` and ${opts.settle} more (the steady state)` : ''}, alternating with the C loop`);
+    log(`latency: every 5 ms, 400 ticks${opts.settle ? ` and ${opts.settle} more (the steady state)` : ''}, each beside the C loop`);
     const rounds = opts.rounds ?? (q ? 2 : 5);
     results.latency = await latency(tools, { rounds, comparatorRounds: Math.min(rounds, q ? 1 : 2), settle: opts.settle, ab: opts.ab, ids: opts.ids, log });
     results.latency.watch = await watchLatency({ ticks: q ? 10 : 30, log });
@@ -244,7 +245,7 @@ function plot(r) {
   const m = r.machine;
   return latencySvg(rows, {
     title: 'Lateness of each tick at an independent reader (every 5 ms, 400 ticks)',
-    subtitle: `${m.cpus} × ${m.model}, Linux ${m.kernel}, Node ${m.node}; ${r.latency.rounds} alternating rounds pooled`,
+    subtitle: `${m.cpus} × ${m.model}, Linux ${m.kernel}, Node ${m.node}; ${r.latency.rounds} rounds pooled, each run beside the C loop`,
   });
 }
 

@@ -39,18 +39,57 @@ export function run(argv, { env, input, timeoutMs = 120_000, stdin = 'pipe', onS
   });
 }
 
-// Runs argv with its stdout piped into the reader; returns each line with its arrival time.
-export async function runStamped(tools, argv, options = {}) {
+// Starts argv with its stdout piped into the reader. `done`: each line with its arrival time
+// (µs, and `ns` as a BigInt) and the exit status. With `tap` N, the reader also hands the first N
+// stamps over as they come (on fd 3, then closed): `tapped` resolves with them, so that a run can
+// be placed against a contender's grid while it goes on; the contender itself has no fd 3.
+export function startStamped(tools, argv, { tap = 0, timeoutMs = 120_000 } = {}) {
   const reader = tools.reader ? [tools.reader] : [process.execPath, path.join(BENCH_DIR, 'contenders', 'reader.mjs')];
-  const script = 'if [ -n "$R1" ]; then "$@" | "$R0" "$R1"; else "$@" | "$R0"; fi';
-  const r = await run(['sh', '-c', script, 'sh', ...argv], { ...options, env: { ...options.env, R0: reader[0], R1: reader[1] ?? '' } });
-  const lines = [];
-  for (const row of r.stdout.split('\n')) {
-    const tab = row.indexOf('\t');
-    if (tab < 0) continue;
-    lines.push({ t: Number(BigInt(row.slice(0, tab))) / 1e3, text: row.slice(tab + 1) });
-  }
-  return { ...r, lines };
+  const script = 'if [ -n "$R1" ]; then "$@" 3>&- | "$R0" "$R1"; else "$@" 3>&- | "$R0"; fi';
+  const child = spawn('sh', ['-c', script, 'sh', ...argv], {
+    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+    env: { ...process.env, R0: reader[0], R1: reader[1] ?? '', READER_TAP: String(tap) },
+  });
+  const out = [];
+  const err = [];
+  child.stdout.on('data', (d) => out.push(d));
+  child.stderr.on('data', (d) => err.push(d));
+  const stamps = [];
+  const tapped = new Promise((resolve) => {
+    let rest = '';
+    child.stdio[3].setEncoding('utf8');
+    child.stdio[3].on('data', (d) => {
+      const rows = (rest + d).split('\n');
+      rest = rows.pop();
+      for (const row of rows) stamps.push(BigInt(row));
+      if (stamps.length >= tap) resolve(stamps.slice(0, tap));
+    });
+    child.stdio[3].on('close', () => resolve(stamps));
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const done = new Promise((resolve, reject) => {
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      const lines = [];
+      for (const row of Buffer.concat(out).toString('utf8').split('\n')) {
+        const tab = row.indexOf('\t');
+        if (tab < 0) continue;
+        const ns = BigInt(row.slice(0, tab));
+        lines.push({ ns, t: Number(ns) / 1e3, text: row.slice(tab + 1) });
+      }
+      resolve({ status: status ?? 128, stderr: Buffer.concat(err).toString('utf8'), lines });
+    });
+  });
+  return { tapped, done };
+}
+
+// Runs argv with its stdout piped into the reader; returns each line with its arrival time.
+export function runStamped(tools, argv, options = {}) {
+  return startStamped(tools, argv, options).done;
 }
 
 let seq = 0;

@@ -6,7 +6,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { median, round, summary } from '../lib/stats.mjs';
-import { runStamped } from '../lib/spawn.mjs';
+import { runStamped, startStamped } from '../lib/spawn.mjs';
 import { BENCH_DIR, BIN, which } from '../lib/tools.mjs';
 
 const node = process.execPath;
@@ -28,7 +28,7 @@ export function contenders(tools, ab = []) {
   const list = [];
   if (tools.cloop) {
     list.push(
-      { id: 'c', label: 'C timerfd + epoll', argv: (p, n) => [tools.cloop, 'tick', String(p * 1e6), String(n)] },
+      { id: 'c', label: 'C timerfd + epoll', argv: (p, n) => [tools.cloop, 'tick', String(p * 1e6), String(n)], argvAt: (p, n, first) => [tools.cloop, 'tick', String(p * 1e6), String(n), String(first)] },
       { id: 'c-warm', main: true, label: 'C loop with the warm-up wake', argv: (p, n) => [tools.cloop, 'warm', String(p * 1e6), String(n), String(LEAD_NS)] },
     );
   }
@@ -79,9 +79,7 @@ export function analyze(lines, periodUs) {
 // `count` ticks from the start are the measure; with `settle`, the run goes on for that many more
 // ticks, analysed apart as the steady state (`steady`: ticks count+1 … count+settle, on a grid
 // anchored within them), after the start-up and V8's tier-up of the first second or so.
-async function runOnce(tools, c, periodMs, count, settle = 0) {
-  const total = count + settle;
-  const r = await runStamped(tools, c.argv(periodMs, total), { timeoutMs: total * periodMs * 4 + 20_000 });
+function analyzeRun(r, periodMs, count, settle) {
   if (r.status !== 0 || r.lines.length === 0) {
     return { error: `exit ${r.status}${r.stderr ? `: ${r.stderr.trim().split('\n').pop()}` : ''}` };
   }
@@ -93,39 +91,85 @@ async function runOnce(tools, c, periodMs, count, settle = 0) {
   return result;
 }
 
-// Alternating runs: C, timerstack, C, timerstack --json, ... — each timerstack run is paired with
-// the C run just before it, and the ratio is taken within the pair (the machine's state drifts
-// over seconds, so a pair shares it). In the first `comparatorRounds` rounds the other contenders
-// follow, paired with the round's last C run (their ratios are in the hundreds anyway).
+const timeoutFor = (periodMs, ticks) => ticks * periodMs * 4 + 20_000;
+
+async function runOnce(tools, c, periodMs, count, settle = 0) {
+  const r = await runStamped(tools, c.argv(periodMs, count + settle), { timeoutMs: timeoutFor(periodMs, count + settle) });
+  return analyzeRun(r, periodMs, count, settle);
+}
+
+// The contender's first stamps that place its grid (the earliest of them relative to the period
+// is the closest to a deadline: the first ticks of a cold process can be a millisecond late).
+const TAP = 3;
+const mod = (a, m) => ((a % m) + m) % m;
+
+// A contender and the C loop at the same time, the C loop's deadlines half a period after the
+// contender's, so their wake-ups (and their readers') never meet. The grid is read from the
+// reader's first stamps; the C loop starts a few ticks later and stops a tick before the
+// contender. The contender is measured on all its ticks; the C loop on its own, split where the
+// contender's steady state begins. Returns the contender's analysis and the C loop's, or the
+// contender's alone when it printed too little to be placed.
+async function runBeside(tools, c, cloop, periodMs, count, settle) {
+  const total = count + settle;
+  const period = BigInt(periodMs * 1e6);
+  const x = startStamped(tools, c.argv(periodMs, total), { tap: TAP, timeoutMs: timeoutFor(periodMs, total) });
+  const taps = await x.tapped;
+  if (taps.length < TAP) return { result: analyzeRun(await x.done, periodMs, count, settle) };
+  const phase = taps.map((t) => mod(t, period)).reduce((a, b) => (a < b ? a : b));
+  const now = process.hrtime.bigint();
+  let first = now - mod(now, period) + phase + period / 2n;
+  while (first < now + 10_000_000n) first += period;
+  const before = Number((first - taps[0]) / period) + 1;
+  const y = startStamped(tools, cloop.argvAt(periodMs, total - before - 1, first), { timeoutMs: timeoutFor(periodMs, total) });
+  const [xr, yr] = await Promise.all([x.done, y.done]);
+  const result = analyzeRun(xr, periodMs, count, settle);
+  if (result.error || yr.status !== 0 || yr.lines.length === 0) return { result };
+  const split = xr.lines.find((line, i) => tickOf(line.text, i) > count)?.ns;
+  const [cFirst, cLater] = split === undefined ? [yr.lines, []] : [yr.lines.filter((l) => l.ns < split), yr.lines.filter((l) => l.ns >= split)];
+  const pair = analyze(cFirst, periodMs * 1000);
+  if (cLater.length) pair.steady = analyze(cLater, periodMs * 1000);
+  return { result, pair };
+}
+
+// Each main contender runs beside the C loop (above), and its ratios are taken within that run:
+// this VM's neighbours move a wake-up's lateness by 2–5x between runs seconds apart, which
+// alternating runs (the method before) could not separate from the contender's own. The C loop
+// runs beside itself too, once a round: that pair's ratio is the method's own error. In the first
+// `comparatorRounds` rounds the other contenders run alone, paired with the round's last C run
+// (their ratios are in the hundreds anyway). Without a C compiler there is no C loop: each
+// contender runs alone and there are no ratios.
 export async function latency(tools, { rounds, comparatorRounds, periodMs = 5, count = 400, settle = 400, ab = [], ids, log }) {
   const all = contenders(tools, ab).filter((c) => !ids || c.id === 'c' || ids.has(c.id));
-  const main = new Set(all.filter((c) => c.main).map((c) => c.id));
+  const main = new Set(all.filter((c) => c.main || c.id === 'c').map((c) => c.id));
   const cloop = all.find((c) => c.id === 'c');
   const runs = Object.fromEntries(all.map((c) => [c.id, []]));
-  const once = async (c, r, pair) => {
-    // The steady state only for the C loop and the main contenders (the others drift or are far).
-    const result = await runOnce(tools, c, periodMs, count, c.id === 'c' || main.has(c.id) ? settle : 0);
+  const record = (c, r, result, pair) => {
     result.round = r;
-    if (pair && !pair.error) result.pair = summary(pair.lateness);
+    if (pair) result.pair = summary(pair.lateness);
     if (pair?.steady && result.steady) result.steady.pair = summary(pair.steady.lateness);
     runs[c.id].push(result);
     const steady = result.steady ? `, steady ${round(summary(result.steady.lateness).p50)} µs` : '';
-    log(`  latency round ${r + 1}/${rounds} ${c.id.padEnd(16)} ${result.error ?? `p50 ${round(summary(result.lateness).p50)} µs${steady}`}`);
-    return result;
+    const beside = pair ? `; C beside it ${round(result.pair.p50)} µs${result.steady?.pair ? `, steady ${round(result.steady.pair.p50)} µs` : ''}` : '';
+    log(`  latency round ${r + 1}/${rounds} ${c.id.padEnd(16)} ${result.error ?? `p50 ${round(summary(result.lateness).p50)} µs${steady}${beside}`}`);
   };
   for (let r = 0; r < rounds; r++) {
     let lastC;
     for (const c of all) {
-      if (c.id === 'c') continue;
       if (main.has(c.id)) {
-        if (cloop) lastC = await once(cloop, r);
-        await once(c, r, lastC);
+        // The steady state only for the main contenders (the others drift or are far).
+        if (!cloop) {
+          record(c, r, await runOnce(tools, c, periodMs, count, settle));
+          continue;
+        }
+        const { result, pair } = await runBeside(tools, c, cloop, periodMs, count, settle);
+        record(c, r, result, pair);
+        if (pair) lastC = pair;
       } else if (r < comparatorRounds) {
-        await once(c, r, lastC);
+        record(c, r, await runOnce(tools, c, periodMs, count), lastC);
       }
     }
   }
-  return collect(all, runs, { periodMs, count, settle, rounds });
+  return collect(all, runs, { periodMs, count, settle, rounds, method: cloop ? 'beside' : 'alone' });
 }
 
 // p50/p90/p99 (medians over runs) and, against the paired C runs, their ratios.
@@ -144,7 +188,7 @@ function quantiles(ok, paired) {
 }
 
 function collect(all, runs, meta) {
-  const out = { period_ms: meta.periodMs, ticks: meta.count, steady_ticks: meta.settle, rounds: meta.rounds, contenders: {} };
+  const out = { period_ms: meta.periodMs, ticks: meta.count, steady_ticks: meta.settle, rounds: meta.rounds, method: meta.method, contenders: {} };
   for (const c of all) {
     const ok = runs[c.id].filter((r) => !r.error);
     const entry = { label: c.label, runs: runs[c.id].length };
@@ -153,11 +197,11 @@ function collect(all, runs, meta) {
       out.contenders[c.id] = entry;
       continue;
     }
-    Object.assign(entry, quantiles(ok, c.id !== 'c'));
+    Object.assign(entry, quantiles(ok, true));
     entry.lines = median(ok.map((r) => r.lines));
     entry.missed = median(ok.map((r) => r.missed));
     const steady = ok.map((r) => r.steady).filter(Boolean);
-    if (steady.length) entry.steady = quantiles(steady, c.id !== 'c');
+    if (steady.length) entry.steady = quantiles(steady, true);
     if (ok.every((r) => r.internal.length)) {
       const inner = ok.map((r) => summary(r.internal));
       entry.internal = Object.fromEntries(['p50', 'p90', 'p99', 'max'].map((k) => [`${k}_us`, round(median(inner.map((s) => s[k])))]));
