@@ -35,9 +35,11 @@ export function steadyTicks(lat) {
 }
 
 export function cpuTable(cpu) {
-  const steady = (c) => (c.steady_cpu_us === undefined ? ['', ''] : [`${c.steady_cpu_us} µs`, x(c.steady_vs_bare)]);
-  const rows = Object.values(cpu.contenders).map((c) => (c.error ? [c.label, c.error, '', '', '', ''] : [c.label, `${c.cpu_us} µs`, x(c.vs_c), x(c.vs_bare), ...steady(c)]));
-  return table([`CPU per wake-up, every ${cpu.period_ms} ms (${cpu.method}; medians of ${cpu.rounds} runs)`, 'CPU per tick', 'vs C', 'vs bare Node', `${cpu.steady_window}: CPU per tick`, 'vs bare Node'], rows);
+  // vs_same: to the bare loop printing the contender's own line, where one ran beside it.
+  const steady = (c) => (c.steady_cpu_us === undefined ? ['', '', ''] : [`${c.steady_cpu_us} µs`, x(c.steady_vs_bare), x(c.steady_vs_same)]);
+  const rows = Object.values(cpu.contenders).map((c) => (c.error ? [c.label, c.error, '', '', '', '', '', ''] : [c.label, `${c.cpu_us} µs`, x(c.vs_c), x(c.vs_bare), x(c.vs_same), ...steady(c)]));
+  const head = [`CPU per wake-up, every ${cpu.period_ms} ms (${cpu.method}; medians of ${cpu.rounds} runs)`, 'CPU per tick', 'vs C', 'vs bare Node', 'vs bare Node, same line'];
+  return table([...head, `${cpu.steady_window}: CPU per tick`, 'vs bare Node', 'vs bare Node, same line'], rows);
 }
 
 export function wakePathTable(wake) {
