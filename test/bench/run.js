@@ -10,7 +10,8 @@
 // change to src/) to the latency rounds, to measure a change against this one side by side.
 //
 // Prints markdown tables (medians over runs; latency ratios to the C loop run beside each
-// contender, CPU ratios to the C and bare Node loops run beside it), writes the plot to
+// contender, CPU ratios to the C and bare Node loops run beside it, and to the bare loop printing
+// the contender's own line), writes the plot to
 // test/bench/out/latency.svg (and to --svg FILE), and with --json FILE the same figures as JSON.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, release } from 'node:os';
