@@ -40,7 +40,7 @@ export function contenders(tools, ab = []) {
     ]),
     ...ab.flatMap((bin, i) => [
       { id: `ab${i + 1}`, main: true, label: `B${i + 1} every (text): ${bin}`, argv: (p, n) => [node, bin, 'every', `${p}ms`, '--count', String(n)] },
-      { id: `ab${i + 1}-json`, main: true, label: `B${i + 1} every --json`, argv: (p, n) => [node, bin, 'every', `${p}ms`, '--count', String(n), '--json'] },
+      { id: `ab${i + 1}-json`, main: true, label: `B${i + 1} every --json`, json: true, argv: (p, n) => [node, bin, 'every', `${p}ms`, '--count', String(n), '--json'] },
     ]),
     { id: 'setInterval', label: 'node setInterval', argv: (p, n) => [node, contender('interval.mjs'), String(p), String(n)] },
     { id: 'setTimeout', label: 'node setTimeout chain', argv: (p, n) => [node, contender('timeout-chain.mjs'), String(p), String(n)] },

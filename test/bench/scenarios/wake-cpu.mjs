@@ -38,7 +38,7 @@ const SAME_LINE = [
   { id: 'node-bare-json', label: "bare Node loop printing timerstack's NDJSON line", argv: (p, n) => [process.execPath, bareLoop, String(p), String(n), 'json'] },
 ];
 // The same-line loop a contender is measured beside: none for the C loops.
-const sameLineFor = (c) => (c.id.startsWith('timerstack') || c.id.startsWith('ab') ? SAME_LINE[c.json || c.id.endsWith('-json') ? 1 : 0] : undefined);
+const sameLineFor = (c) => (c.id.startsWith('timerstack') || c.id.startsWith('ab') ? SAME_LINE[c.json ? 1 : 0] : undefined);
 const perTick = (a, b, ms) => (a === undefined || b === undefined ? undefined : (b - a) / 1000 / (ms / PERIOD_MS));
 
 // Runs the contenders' argvs at once; per argv, { first, steady } µs per tick, or undefined.
