@@ -39,7 +39,7 @@ export function serveOutput(
   outlets.err.beforeWrite = clear;
   const batch = new StdoutBatch(
     outlets.out,
-    () => loop.dispatching,
+    loop,
     () => events()?.hold(),
     () => events()?.release(),
   );
@@ -56,8 +56,8 @@ export function serveOutput(
     void schedule()?.stop(undefined, EXIT.failure);
   });
   return {
-    emit: (text) => batch.emit(text),
-    flush: () => batch.flush(),
+    emit: batch.emit,
+    flush: batch.flush,
     warm: (text) => batch.warm(text),
     beforeRun: clear,
     showCountdown: (c) => (countdown = c),

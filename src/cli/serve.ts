@@ -83,7 +83,7 @@ export async function startSchedule(specs: TimerSpec[], mode: OutputMode, io: Io
   const onWarmup = mode.quiet ? undefined : (sample: Expiration) => output.warm(out.tick(sampleTick(sample)));
   const loop: Loop = new Loop({ onNotice: (n) => schedule?.notice(n), afterDispatch: () => output.flush(), warmup: !mode.lean, precise: mode.precise === true, onWarmup });
   const output = serveOutput(loop, () => schedule, () => table?.events, outlets, io.stdout);
-  const streams = options.reporter ?? makeReporter(mode, out, err, (text) => output.emit(text), toErr, () => output.beforeRun(), () => outlets.readerLeft);
+  const streams = options.reporter ?? makeReporter(mode, out, err, output.emit, toErr, () => output.beforeRun(), () => outlets.readerLeft);
   const reporter = metrics ? teeReporter(streams, metrics.reporter) : streams;
   table = retry ? undefined : new Schedule(loop, specs, reporter, makeRunner, Math.random, await persistence(specs));
   schedule = table ?? new retry!.Retry(loop, specs[0]!, reporter, makeRunner);

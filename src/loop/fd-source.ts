@@ -1,7 +1,7 @@
 // A timerfd of its own, or one shared by timers of identical fixed schedule (same clock, flags,
 // first deadline and interval: one read serves them all). A fixed schedule is armed once with the
 // kernel's interval; a computed one is re-armed with its next deadline after each expiration.
-import { catchUp, fixedAdvance, lookAhead } from './recurrence.js';
+import { catchUp, fixedLast, lookAhead } from './recurrence.js';
 import { armable, isCanceled, type Source, type SourceHost } from './source.js';
 import type { Slot } from './timer.js';
 import { CLOCK_MONOTONIC } from '../native/libc.js';
@@ -37,7 +37,8 @@ export class FdSource implements Source {
   }
 
   onReady(): void {
-    if (this.pausedMembers >= this.members.size && this.members.size > 0) return this.mute(true);
+    // (No member paused, the usual case: Set#size is a call, twice, each wake-up.)
+    if (this.pausedMembers > 0 && this.pausedMembers >= this.members.size) return this.mute(true);
     this.read();
   }
 
@@ -62,7 +63,7 @@ export class FdSource implements Source {
     this.host.refresh(this.clockid);
     const only = this.next();
     if (only?.recurrence.computed) return this.deliverComputed(only);
-    this.deliverFixed(n);
+    this.deliverFixed(n, only);
   }
 
   // --precise: the deadline has passed by the clock (CLOCK_MONOTONIC, the kernel's own), before
@@ -75,20 +76,23 @@ export class FdSource implements Source {
     if (this.host.refresh(this.clockid) < only.deadline) return false;
     this.fired = true;
     this.credit++;
-    this.deliverFixed(1);
+    this.deliverFixed(1, only);
     return true;
   }
 
-  private deliverFixed(n: number): void {
+  // `first` is next(), as the caller found it.
+  private deliverFixed(n: number, first: Slot | undefined): void {
     // One member (the usual case) without a copy or an iterator.
-    if (this.members.size === 1) return this.deliverFixedTo(this.next()!, n);
+    if (this.members.size === 1) return this.deliverFixedTo(first!, n);
     // Copied: a handler may cancel members (or add timers that join this schedule).
     for (const slot of [...this.members]) this.deliverFixedTo(slot, n);
   }
 
   private deliverFixedTo(slot: Slot, n: number): void {
     if (slot.source !== this) return;
-    const { last, next } = fixedAdvance(slot.recurrence, slot.deadline, n);
+    const { interval } = slot.recurrence;
+    const last = fixedLast(slot.recurrence, slot.deadline, n);
+    const next = interval === 0n ? undefined : last + interval;
     if (next !== undefined) slot.deadline = next;
     if (slot.paused) {
       slot.held = { count: (slot.held?.count ?? 0) + n, last, final: next === undefined };

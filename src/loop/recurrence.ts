@@ -79,10 +79,10 @@ export function catchUp(r: Recurrence, deadline: bigint, now: bigint, following?
 }
 
 // After `n` kernel expirations of a fixed recurrence that were due from `deadline`: the last one
-// and the next deadline (undefined for a one-shot).
-export function fixedAdvance(r: Recurrence, deadline: bigint, n: number): { last: bigint; next: bigint | undefined } {
-  if (r.interval === 0n) return { last: deadline, next: undefined };
+// (the next deadline is an interval after it; none for a one-shot). A number, not an object of
+// the last and the next: this runs at every expiration, and each object is an allocation.
+export function fixedLast(r: Recurrence, deadline: bigint, n: number): bigint {
   // (One expiration, the usual case, without BigInt arithmetic: each result is a new object.)
-  const last = n === 1 ? deadline : deadline + BigInt(n - 1) * r.interval;
-  return { last, next: last + r.interval };
+  return n === 1 || r.interval === 0n ? deadline : deadline + BigInt(n - 1) * r.interval;
 }
+

@@ -2,7 +2,7 @@
 // the option table and the library take their list of names from CLOCKS.
 import { readdirSync } from 'node:fs';
 import { SyscallError } from '../errors.js';
-import { CLOCK_BOOTTIME, CLOCK_BOOTTIME_ALARM, CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_REALTIME_ALARM, check, libc } from './libc.js';
+import { CLOCK_BOOTTIME, CLOCK_BOOTTIME_ALARM, CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_REALTIME_ALARM, check, libc, libcLoaded } from './libc.js';
 
 /**
  * A kernel clock by name: `monotonic` (stops during suspend), `boottime` (counts it), `realtime`
@@ -29,7 +29,9 @@ export function clockNow(clockid: number): bigint {
   // libuv reads CLOCK_MONOTONIC for hrtime: the same clock, without a foreign call.
   if (clockid === CLOCK_MONOTONIC) return process.hrtime.bigint();
   try {
-    check('clock_gettime', libc().clock_gettime(clockid, ts));
+    // check() only on failure: a call less each reading.
+    const result = (libcLoaded ?? libc()).clock_gettime(clockid, ts);
+    if (result < 0) check('clock_gettime', result);
   } catch (err) {
     throw isAlarmClock(clockid) ? noAlarmClock(clockid, err) : err;
   }

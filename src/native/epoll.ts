@@ -11,6 +11,7 @@ import {
   EPOLL_EVENT_SIZE,
   check,
   libc,
+  libcLoaded,
 } from './libc.js';
 
 const MAX_EVENTS = 1024;
@@ -67,7 +68,8 @@ export class Epoll {
   // returns how many. For a caller that reads the fds only after the call: drain() would get the
   // same unread (level-triggered) fds back batch after batch, forever, once 1024 are ready.
   waitOnce(onReady: (fd: number, events: number) => void, timeoutMs = 0): number {
-    const n = check('epoll_wait', libc().epoll_wait(this.fd, this.events, MAX_EVENTS, timeoutMs));
+    const n = (libcLoaded ?? libc()).epoll_wait(this.fd, this.events, MAX_EVENTS, timeoutMs);
+    if (n < 0) check('epoll_wait', n);
     for (let i = 0; i < n; i++) {
       const at = i * EVENT_WORDS;
       onReady(this.events[at + DATA_WORD]!, this.events[at]! >>> 0);

@@ -4,11 +4,11 @@
 // p90). A failure is thrown as Node's own error for a write ("EPIPE: broken pipe, write", code,
 // errno and syscall as fs gives them), so whoever reads it cannot tell the two apart.
 import { getSystemErrorMap } from 'node:util';
-import { lastErrno, libc } from './libc.js';
+import { lastErrno, libc, libcLoaded } from './libc.js';
 
 // Writes the first `length` bytes of `bytes`; returns how many the kernel took.
 export function writeFd(fd: number, bytes: Uint8Array, length = bytes.length): number {
-  const n = libc().write(fd, bytes, length);
+  const n = (libcLoaded ?? libc()).write(fd, bytes, length);
   if (n >= 0) return n;
   throw writeError(lastErrno());
 }

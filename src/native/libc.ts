@@ -129,6 +129,9 @@ export interface ProcessLibc {
 }
 
 let cached: Libc | undefined;
+// libc once loaded (undefined before): `libcLoaded ?? libc()` on a path run at every wake-up reads
+// it without a call.
+export { cached as libcLoaded };
 let cachedProcess: ProcessLibc | undefined;
 
 // Throws a PlatformError (one clear line) where timerfd and epoll cannot exist.

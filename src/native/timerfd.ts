@@ -4,6 +4,7 @@ import {
   check,
   lastErrno,
   libc,
+  libcLoaded,
   syscallError,
 } from './libc.js';
 import { UsageError } from '../errors.js';
@@ -83,7 +84,7 @@ export function timerfdRead(fd: number): number {
 // Like timerfdRead, but "nothing yet" (EAGAIN) is 0 instead of an error: for draining after
 // epoll said the fd was ready (another reader or a re-arm may have raced us).
 export function timerfdDrain(fd: number): number {
-  const n = libc().read(fd, count, 8);
+  const n = (libcLoaded ?? libc()).read(fd, count, 8);
   if (n === 8) return countRead();
   if (n === 0) return 0;
   const errno = lastErrno();

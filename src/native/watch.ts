@@ -40,7 +40,8 @@ function closeAtExit(stop: () => void): void {
 }
 
 function watch(fd: number, events: { readable?: boolean; writable?: boolean }, on: () => void): FdWatch {
-  const callback = () => on();
+  // `on` itself, not a closure around it: called at every wake-up (every caller's takes no arguments).
+  const callback = on;
   const handle = libc().koffi.node.poll(fd, events, callback) as PollHandle;
   let closed = false;
   const stop = () => {
