@@ -253,7 +253,7 @@ export class Loop {
     }
     if (n === 0) return false;
     this.batch.run(this.dispatchReady);
-    this.planWarmup();
+    if (this.warmTimers > 0 || this.warmup.fd >= 0) this.planWarmup();
     return true;
   }
 
@@ -270,7 +270,7 @@ export class Loop {
       for (let i = 0; i < this.readyCount; i++) {
         const source = this.readyBatch[i]!;
         // A handler earlier in the batch may have cancelled this source's timers.
-        if (this.placement.sources.get(source.fd) !== source) continue;
+        if (i > 0 && this.placement.sources.get(source.fd) !== source) continue;
         try {
           source.onReady();
         } catch (err) {

@@ -3,7 +3,8 @@
 // chain, a shell sleep loop and watch, on this machine, in one run.
 //
 //   node test/bench/run.js [--quick] [--json FILE] [--svg FILE] [--soak] [--explain]
-//                          [--only latency,cpu,wake,drift,scale,startup,idle,calendar] [--rounds N]
+//                          [--only latency,cpu,instructions,wake,drift,scale,startup,idle,calendar]
+//                          [--rounds N]
 //                          [--ab BIN[,BIN...]] [--contenders ID,ID...] [--settle N]
 //
 // --ab adds other builds of timerstack (a bin/timerstack.js in another checkout, say with a
@@ -19,12 +20,13 @@ import path from 'node:path';
 import { BIN, OUT_DIR, ROOT, buildHelpers } from './lib/tools.mjs';
 import { latency, drift, watchLatency } from './scenarios/latency.mjs';
 import { wakeCpu } from './scenarios/wake-cpu.mjs';
+import { valgrindWorks, wakeInstructions } from './scenarios/wake-instructions.mjs';
 import { perfWorks, wakePath } from './scenarios/wake-path.mjs';
 import { scale, cliRunWorks } from './scenarios/scale.mjs';
 import { startup, idle } from './scenarios/startup.mjs';
 import { calendarLatency } from './scenarios/calendar.mjs';
 import { latencySvg } from './lib/svg.mjs';
-import { cpuTable, driftTable, internalLine, latencyTable, scaleTable, startupTable, steadyTicks, targetsTable, wakePathTable } from './lib/report.mjs';
+import { cpuTable, instructionsTable, driftTable, internalLine, latencyTable, scaleTable, startupTable, steadyTicks, targetsTable, wakePathTable } from './lib/report.mjs';
 
 function parseArgs(argv) {
   const opts = { quick: false, json: undefined, svg: undefined, soak: false, explain: false, only: undefined, rounds: undefined, ab: [], ids: undefined, settle: 400 };
@@ -87,6 +89,14 @@ async function main() {
   if (want('cpu')) {
     log('cpu: CPU per wake-up, every 5 ms (schedstat, 0.75–2.75 s and 4–6 s)');
     results.cpu = await wakeCpu(tools, { rounds: opts.rounds ?? (q ? 2 : 3), ab: opts.ab, ids: opts.ids, log });
+  }
+  if (want('instructions')) {
+    if (valgrindWorks()) {
+      log('instructions: per wake-up inside the poll callback, every 50 ms under callgrind');
+      results.instructions = await wakeInstructions(tools, { rounds: opts.rounds ?? (q ? 1 : 2), ab: opts.ab, ids: opts.ids, log });
+    } else {
+      notes.push('instructions per wake-up were not counted: valgrind is not installed (apt-get install valgrind)');
+    }
   }
   if (want('wake')) {
     if (perfWorks()) {
@@ -229,6 +239,7 @@ function report(r) {
     if (r.latency.watch?.note) parts.push(`watch: ${r.latency.watch.note}`);
   }
   if (r.cpu) parts.push(cpuTable(r.cpu));
+  if (r.instructions) parts.push(instructionsTable(r.instructions));
   if (r.wake) parts.push(wakePathTable(r.wake));
   if (r.drift) parts.push(driftTable(r.drift, r.latency?.watch));
   if (r.scale) parts.push(scaleTable(r.scale));

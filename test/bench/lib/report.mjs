@@ -42,6 +42,11 @@ export function cpuTable(cpu) {
   return table([...head, `${cpu.steady_window}: CPU per tick`, 'vs bare Node', 'vs bare Node, same line'], rows);
 }
 
+export function instructionsTable(ins) {
+  const rows = Object.values(ins.contenders).map((c) => (c.error ? [c.label, c.error, '', ''] : [c.label, c.instructions.toLocaleString('en-US'), x(c.vs_bare), x(c.vs_same)]));
+  return table([`instructions per wake-up, every ${ins.period_ms} ms (${ins.method}; medians of ${ins.rounds} runs)`, 'instructions', 'vs bare Node', 'vs bare Node, same line'], rows);
+}
+
 export function wakePathTable(wake) {
   const rows = Object.values(wake.contenders).map((c) =>
     c.error ? [c.label, c.error, '', '', ''] : [c.label, `${c.p50_us} µs`, `${c.p90_us} µs`, `${c.first_p90_us} µs`, x(c.p50_vs_bare)],

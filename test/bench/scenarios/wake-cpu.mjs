@@ -33,7 +33,7 @@ const STAGGER_MS = 1.7;
 const REFERENCES = ['c', 'node-bare'];
 // The bare loop printing timerstack's text line and its NDJSON line (bare-loop.mjs's third word).
 const bareLoop = path.join(BENCH_DIR, 'contenders', 'bare-loop.mjs');
-const SAME_LINE = [
+export const SAME_LINE = [
   { id: 'node-bare-text', label: "bare Node loop printing timerstack's text line", argv: (p, n) => [process.execPath, bareLoop, String(p), String(n), 'text'] },
   { id: 'node-bare-json', label: "bare Node loop printing timerstack's NDJSON line", argv: (p, n) => [process.execPath, bareLoop, String(p), String(n), 'json'] },
 ];
