@@ -9,6 +9,10 @@
 // count leaves out is what the two agree on least: the kernel's wake-up and the cache misses of
 // code run cold, which cost a Node loop more per instruction than a warm one.
 //
+// Under valgrind timerstack's bracketed reading of the wall clock's offset (clock-readings.ts)
+// finds its readings more than 20 µs apart and tries again, three times a wake-up instead of one:
+// ~5,700 of its count per wake-up are valgrind's own (the bare loops read the wall clock once).
+//
 // 50 ms, not 5: under valgrind a wake-up costs a few milliseconds, and a shorter period would
 // make every wake-up carry several expirations. The warm-up wake of the default mode is counted
 // with the wake-up it precedes (it runs in the same callback). --precise is not measured: its
