@@ -61,7 +61,7 @@ export class FdSource implements Source {
     }
     // `time` must not predate the read that counted n.
     this.host.refresh(this.clockid);
-    const only = this.lead ?? this.next();
+    const only = this.next();
     if (only?.recurrence.computed) return this.deliverComputed(only);
     this.deliverFixed(n, only);
   }

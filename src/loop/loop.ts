@@ -227,8 +227,7 @@ export class Loop {
 
   private planWarmup(): void {
     if (this.warmTimers > 0 && this.state === 'open') this.warmup.plan(this.placement.sources);
-    // (No warm-up fd yet, as under --lean: nothing to disarm, and no call made at each wake-up.)
-    else if (this.warmup.fd >= 0) this.warmup.disarm();
+    else this.warmup.disarm();
   }
 
   private start(): void {
@@ -253,6 +252,7 @@ export class Loop {
     }
     if (n === 0) return false;
     this.batch.run(this.dispatchReady);
+    // (No timer wants a warm-up and no warm-up fd is open, as under --lean: nothing to plan or disarm.)
     if (this.warmTimers > 0 || this.warmup.fd >= 0) this.planWarmup();
     return true;
   }

@@ -85,4 +85,3 @@ export function fixedLast(r: Recurrence, deadline: bigint, n: number): bigint {
   // (One expiration, the usual case, without BigInt arithmetic: each result is a new object.)
   return n === 1 || r.interval === 0n ? deadline : deadline + BigInt(n - 1) * r.interval;
 }
-

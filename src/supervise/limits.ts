@@ -40,8 +40,10 @@ export function maxTicks(spec: TimerSpec, timer: LoopTimer, forTimer: LoopTimer 
 // offset read with it (ev.wallTime - ev.time), so a clock step since arming does not shift it.
 // Undefined: no cap (no --until, or not a periodic timer).
 export function untilTicks(spec: TimerSpec, ev: Expiration): number | undefined {
+  // --until first: the usual tick has none, and the interval is a getter away.
+  if (spec.untilNs === undefined) return undefined;
   const interval = ev.timer.interval;
-  if (spec.untilNs === undefined || interval === 0n) return undefined;
+  if (interval === 0n) return undefined;
   const dueWall = ev.scheduled + (ev.wallTime - ev.time);
   if (dueWall <= spec.untilNs) return undefined;
   const late = (dueWall - spec.untilNs + interval - 1n) / interval;

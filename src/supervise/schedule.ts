@@ -184,7 +184,7 @@ export class Schedule implements Supervisor {
   private onTick(entry: Entry, ev: Expiration): void {
     if (this.state !== 'running' || !entry.acting) return;
     const { spec } = entry;
-    const cap = spec.untilNs === undefined ? undefined : untilTicks(spec, ev);
+    const cap = untilTicks(spec, ev);
     if (cap !== undefined) entry.maxTicks = Math.min(entry.maxTicks ?? cap, cap);
     const event = tickEvent(entry, ev);
     const reached = entry.maxTicks !== undefined && ev.tick >= entry.maxTicks;
@@ -223,7 +223,7 @@ export class Schedule implements Supervisor {
   // A tick reported, or its command run (missed expirations reported first); a --persistent
   // timer keeps the instant it acted on.
   private act(entry: Entry, event: TickEvent): void {
-    if (entry.spec.persistent !== undefined) this.stamp(entry, event.scheduledNs);
+    this.stamp(entry, event.scheduledNs);
     if (!entry.runner) return this.reporter.tick(event);
     this.reporter.commandTick(event);
     if (event.expirations > 1) {
